@@ -105,10 +105,9 @@ private struct RowParser {
         let fieldCount = self.splitFields(line)
         if fieldCount == 0 { return }
         if self.lineNumber == 1, self.text(self.fields[0]) == "sl" { return }
-        guard fieldCount == ProcNetTCPParser.requiredFieldCount else {
-            self.report(
-                "truncated row: found \(fieldCount) of the \(ProcNetTCPParser.requiredFieldCount) fields from sl to inode"
-            )
+        let required = ProcNetTCPParser.requiredFieldCount
+        guard fieldCount == required else {
+            self.report("truncated row: found \(fieldCount) of the \(required) fields from sl to inode; row skipped")
             return
         }
         guard let local = self.endpoint(self.fields[1]) else {
