@@ -63,6 +63,46 @@ struct SocketsLiveTests {
         }
     }
 
+    @Test("as an unprivileged user, lists root's sshd without an owner instead of failing (EACCES on /proc/PID/fd)")
+    func unprivileged() throws {
+        guard Self.canRun() else { return }
+        guard
+            TestEnvironment.require(
+                FileManager.default.isExecutableFile(atPath: TestEnvironment.auditorBinary),
+                "no sshd-auditor binary at \(TestEnvironment.auditorBinary); build it first"
+            ),
+            TestEnvironment.require(
+                FileManager.default.isExecutableFile(atPath: Self.runuser),
+                "no \(Self.runuser) (util-linux) to drop privileges"
+            )
+        else { return }
+        let sshd = try LoopbackSSHD()
+        defer { sshd.stop() }
+        // The build directory may sit under a home directory that nobody cannot enter: run a copy.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sshd-auditor-bin-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path)
+        let binary = directory.appendingPathComponent("sshd-auditor").path
+        try FileManager.default.copyItem(atPath: TestEnvironment.auditorBinary, toPath: binary)
+
+        let json = try runCommand(
+            Self.runuser,
+            ["-u", "nobody", "--", binary, "sockets", "--json"],
+            timeout: .seconds(30)
+        )
+        #expect(json.status == 0, "stderr: \(json.stderr)")
+        let sockets = try Self.decode(json.stdout)
+        for endpoint in sshd.endpoints {
+            let socket = try #require(sockets.first { $0.local == endpoint }, "sshd's \(endpoint) not listed")
+            #expect(socket.processes.isEmpty)
+        }
+        let table = try runCommand(Self.runuser, ["-u", "nobody", "--", binary, "sockets"], timeout: .seconds(30))
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("127.0.0.1:\(sshd.port)"))
+        #expect(table.stderr.contains("run as root to see them all"))
+    }
+
     @Test("reads MaxStartups 2:100:3 from sshd's title: 0, then 2 of 2-3 with two idle connections")
     func gauge() throws {
         guard Self.canRun() else { return }
@@ -96,6 +136,8 @@ struct SocketsLiveTests {
     }
 
     // MARK: - Helpers
+
+    static let runuser = "/usr/sbin/runuser"
 
     struct Socket: Decodable {
         struct Process: Decodable {
