@@ -54,66 +54,66 @@ public enum SSHDMessageClassifier {
         guard s < e else { return nil }
         switch m[s] {
         case UInt8(ascii: "A"):
-            if m.matches("Accepted ", at: s, end: e) { return authResult(m, from: s + 9, end: e, accepted: true) }
-            if m.matches("Authentication refused: bad ownership or modes for ", at: s, end: e) {
-                return badModes(m, from: s + 51, end: e)
+            if let rest = m.index(after: "Accepted ", at: s, end: e) { return authResult(m, from: rest, end: e, accepted: true) }
+            if let rest = m.index(after: "Authentication refused: bad ownership or modes for ", at: s, end: e) {
+                return badModes(m, from: rest, end: e)
             }
         case UInt8(ascii: "F"):
-            if m.matches("Failed ", at: s, end: e) { return authResult(m, from: s + 7, end: e, accepted: false) }
+            if let rest = m.index(after: "Failed ", at: s, end: e) { return authResult(m, from: rest, end: e, accepted: false) }
         case UInt8(ascii: "I"):
-            if m.matches("Invalid user ", at: s, end: e) { return invalidUser(m, from: s + 13, end: e) }
+            if let rest = m.index(after: "Invalid user ", at: s, end: e) { return invalidUser(m, from: rest, end: e) }
         case UInt8(ascii: "C"):
-            if m.matches("Connection closed by ", at: s, end: e) {
-                return connectionEnd(.connectionClosed, m, from: s + 21, end: e)
+            if let rest = m.index(after: "Connection closed by ", at: s, end: e) {
+                return connectionEnd(.connectionClosed, m, from: rest, end: e)
             }
-            if m.matches("Connection reset by ", at: s, end: e) {
-                return connectionEnd(.connectionReset, m, from: s + 20, end: e)
+            if let rest = m.index(after: "Connection reset by ", at: s, end: e) {
+                return connectionEnd(.connectionReset, m, from: rest, end: e)
             }
         case UInt8(ascii: "D"):
-            if m.matches("Disconnected from ", at: s, end: e) {
-                return connectionEnd(.disconnected, m, from: s + 18, end: e)
+            if let rest = m.index(after: "Disconnected from ", at: s, end: e) {
+                return connectionEnd(.disconnected, m, from: rest, end: e)
             }
         case UInt8(ascii: "R"):
-            if m.matches("Received disconnect from ", at: s, end: e) {
-                return receivedDisconnect(m, from: s + 25, end: e)
+            if let rest = m.index(after: "Received disconnect from ", at: s, end: e) {
+                return receivedDisconnect(m, from: rest, end: e)
             }
-            if m.matches("Received signal ", at: s, end: e) { return terminating(m, from: s + 16, end: e) }
+            if let rest = m.index(after: "Received signal ", at: s, end: e) { return terminating(m, from: rest, end: e) }
         case UInt8(ascii: "T"):
-            if m.matches("Timeout before authentication for ", at: s, end: e) {
-                return timeout(m, from: s + 34, end: e)
+            if let rest = m.index(after: "Timeout before authentication for ", at: s, end: e) {
+                return timeout(m, from: rest, end: e)
             }
         case UInt8(ascii: "S"):
-            if m.matches("Server listening on ", at: s, end: e) { return listening(m, from: s + 20, end: e) }
+            if let rest = m.index(after: "Server listening on ", at: s, end: e) { return listening(m, from: rest, end: e) }
         case UInt8(ascii: "B"):
-            if m.matches("Bind to port ", at: s, end: e) { return bindFailed(m, from: s + 13, end: e) }
+            if let rest = m.index(after: "Bind to port ", at: s, end: e) { return bindFailed(m, from: rest, end: e) }
         case UInt8(ascii: "M"):
-            if m.matches("Missing privilege separation directory: ", at: s, end: e), s + 40 < e {
-                return SSHDLogEvent(kind: .missingPrivilegeSeparationDirectory, path: m.string(from: s + 40, end: e))
+            if let rest = m.index(after: "Missing privilege separation directory: ", at: s, end: e), rest < e {
+                return SSHDLogEvent(kind: .missingPrivilegeSeparationDirectory, path: m.string(from: rest, end: e))
             }
-            if m.matches("Maxstartups logging rate-limited: additional ", at: s, end: e) {
-                return rateLimited(m, reason: "MaxStartups", from: s + 45, end: e)
+            if let rest = m.index(after: "Maxstartups logging rate-limited: additional ", at: s, end: e) {
+                return rateLimited(m, reason: "MaxStartups", from: rest, end: e)
             }
         case UInt8(ascii: "P"):
-            if m.matches("PerSourcePenalties logging rate-limited: additional ", at: s, end: e) {
-                return rateLimited(m, reason: "PerSourcePenalties", from: s + 52, end: e)
+            if let rest = m.index(after: "PerSourcePenalties logging rate-limited: additional ", at: s, end: e) {
+                return rateLimited(m, reason: "PerSourcePenalties", from: rest, end: e)
             }
         case UInt8(ascii: "b"):
             if e - s == 32 && m.matches("beginning MaxStartups throttling", at: s, end: e) {
                 return SSHDLogEvent(kind: .maxStartupsBegin)
             }
         case UInt8(ascii: "i"):
-            if m.matches("in MaxStartups throttling for ", at: s, end: e) {
-                return throttling(.maxStartupsThrottling, m, from: s + 30, end: e)
+            if let rest = m.index(after: "in MaxStartups throttling for ", at: s, end: e) {
+                return throttling(.maxStartupsThrottling, m, from: rest, end: e)
             }
         case UInt8(ascii: "e"):
-            if m.matches("exited MaxStartups throttling after ", at: s, end: e) {
-                return throttling(.maxStartupsExited, m, from: s + 36, end: e)
+            if let rest = m.index(after: "exited MaxStartups throttling after ", at: s, end: e) {
+                return throttling(.maxStartupsExited, m, from: rest, end: e)
             }
         case UInt8(ascii: "d"):
-            if m.matches("drop connection #", at: s, end: e) { return dropConnection(m, from: s + 17, end: e) }
+            if let rest = m.index(after: "drop connection #", at: s, end: e) { return dropConnection(m, from: rest, end: e) }
         case UInt8(ascii: "m"):
-            if m.matches("maximum authentication attempts exceeded for ", at: s, end: e) {
-                return maxAuthTries(m, from: s + 46, end: e)
+            if let rest = m.index(after: "maximum authentication attempts exceeded for ", at: s, end: e) {
+                return maxAuthTries(m, from: rest, end: e)
             }
         case UInt8(ascii: "s"):
             if e - s == 39 && m.matches("sshd: no hostkeys available -- exiting.", at: s, end: e) {
@@ -204,10 +204,10 @@ public enum SSHDMessageClassifier {
             let portStart = m.digitsStartBackwards(before: ssh2, limit: s)
             guard portStart < ssh2, m.matches(" port ", at: portStart - 6, end: ssh2),
                 let port = m.decimal(from: portStart, end: ssh2),
-                let addressEnd = Optional(portStart - 6),
-                let from = m.lastIndex(of: " from ", from: s, end: addressEnd),
-                m.isIPAddress(from: from + 6, end: addressEnd)
+                let from = m.lastIndex(of: " from ", from: s, end: portStart - 6),
+                m.isIPAddress(from: from + 6, end: portStart - 6)
             else { continue }
+            let addressEnd = portStart - 6
             return SSHTail(
                 fromIndex: from,
                 addressStart: from + 6,
@@ -249,18 +249,18 @@ public enum SSHDMessageClassifier {
         guard addressStart > s else { return event }
         // Everything left of the address is the log preamble naming the user; it ends in the space before ADDR.
         let preambleEnd = addressStart - 1
-        var userStart: Int
-        if m.matches("authenticating user ", at: s, end: preambleEnd + 1) {
-            userStart = s + 20
-        } else if m.matches("invalid user ", at: s, end: preambleEnd + 1) {
-            userStart = s + 13
+        let userStart: Int
+        if let rest = m.index(after: "authenticating user ", at: s, end: addressStart) {
+            userStart = rest
+        } else if let rest = m.index(after: "invalid user ", at: s, end: addressStart) {
+            userStart = rest
             event.invalidUser = true
-        } else if m.matches("user ", at: s, end: preambleEnd + 1) {
-            userStart = s + 5
+        } else if let rest = m.index(after: "user ", at: s, end: addressStart) {
+            userStart = rest
         } else {
             return nil
         }
-        userStart = min(userStart, preambleEnd)
+        guard userStart <= preambleEnd else { return nil }
         event.user = m.string(from: userStart, end: preambleEnd)
         return event
     }
@@ -309,20 +309,20 @@ public enum SSHDMessageClassifier {
 
     /// `ADDR port PORT` (up to 9.7) or `connection from ADDR[ to LADDR], pid = N[ STATUS]` (9.8+).
     private static func timeout(_ m: UnsafeBufferPointer<UInt8>, from s: Int, end e: Int) -> SSHDLogEvent? {
-        if m.matches("connection from ", at: s, end: e) {
-            guard let pidWord = m.firstIndex(of: ", pid = ", from: s + 16, end: e) else { return nil }
+        if let rest = m.index(after: "connection from ", at: s, end: e) {
+            guard let pidWord = m.firstIndex(of: ", pid = ", from: rest, end: e) else { return nil }
             let pidEnd = m.digitsEnd(from: pidWord + 8, end: e)
             guard let pid = m.decimal(from: pidWord + 8, end: pidEnd) else { return nil }
             var event = SSHDLogEvent(kind: .timeoutBeforeAuthentication, sessionPID: pid)
-            if let to = m.firstIndex(of: " to ", from: s + 16, end: pidWord) {
-                guard m.isIPAddress(from: s + 16, end: to), m.isIPAddress(from: to + 4, end: pidWord) else {
+            if let to = m.firstIndex(of: " to ", from: rest, end: pidWord) {
+                guard m.isIPAddress(from: rest, end: to), m.isIPAddress(from: to + 4, end: pidWord) else {
                     return nil
                 }
-                event.address = m.string(from: s + 16, end: to)
+                event.address = m.string(from: rest, end: to)
                 event.listenerAddress = m.string(from: to + 4, end: pidWord)
             } else {
-                guard m.isIPAddress(from: s + 16, end: pidWord) else { return nil }
-                event.address = m.string(from: s + 16, end: pidWord)
+                guard m.isIPAddress(from: rest, end: pidWord) else { return nil }
+                event.address = m.string(from: rest, end: pidWord)
             }
             return event
         }
@@ -460,17 +460,23 @@ public enum SSHDMessageClassifier {
 
     /// `file PATH` or `directory PATH` (misc.c `safe_path`).
     private static func badModes(_ m: UnsafeBufferPointer<UInt8>, from s: Int, end e: Int) -> SSHDLogEvent? {
-        if m.matches("file ", at: s, end: e), s + 5 < e {
-            return SSHDLogEvent(kind: .badModesFile, path: m.string(from: s + 5, end: e))
+        if let rest = m.index(after: "file ", at: s, end: e), rest < e {
+            return SSHDLogEvent(kind: .badModesFile, path: m.string(from: rest, end: e))
         }
-        if m.matches("directory ", at: s, end: e), s + 10 < e {
-            return SSHDLogEvent(kind: .badModesDirectory, path: m.string(from: s + 10, end: e))
+        if let rest = m.index(after: "directory ", at: s, end: e), rest < e {
+            return SSHDLogEvent(kind: .badModesDirectory, path: m.string(from: rest, end: e))
         }
         return nil
     }
 }
 
 extension UnsafeBufferPointer<UInt8> {
+    /// The index just past `literal` when the bytes at `index` start with it.
+    @inline(__always)
+    fileprivate func index(after literal: StaticString, at index: Int, end: Int) -> Int? {
+        self.matches(literal, at: index, end: end) ? index + literal.utf8CodeUnitCount : nil
+    }
+
     /// The start of the run of digits that ends at `end` (equal to `end` when `end - 1` is not a digit).
     @inline(__always)
     fileprivate func digitsStartBackwards(before end: Int, limit: Int) -> Int {
