@@ -54,12 +54,16 @@ public enum SSHDMessageClassifier {
         guard s < e else { return nil }
         switch m[s] {
         case UInt8(ascii: "A"):
-            if let rest = m.index(after: "Accepted ", at: s, end: e) { return authResult(m, from: rest, end: e, accepted: true) }
+            if let rest = m.index(after: "Accepted ", at: s, end: e) {
+                return authResult(m, from: rest, end: e, accepted: true)
+            }
             if let rest = m.index(after: "Authentication refused: bad ownership or modes for ", at: s, end: e) {
                 return badModes(m, from: rest, end: e)
             }
         case UInt8(ascii: "F"):
-            if let rest = m.index(after: "Failed ", at: s, end: e) { return authResult(m, from: rest, end: e, accepted: false) }
+            if let rest = m.index(after: "Failed ", at: s, end: e) {
+                return authResult(m, from: rest, end: e, accepted: false)
+            }
         case UInt8(ascii: "I"):
             if let rest = m.index(after: "Invalid user ", at: s, end: e) { return invalidUser(m, from: rest, end: e) }
         case UInt8(ascii: "C"):
@@ -77,13 +81,17 @@ public enum SSHDMessageClassifier {
             if let rest = m.index(after: "Received disconnect from ", at: s, end: e) {
                 return receivedDisconnect(m, from: rest, end: e)
             }
-            if let rest = m.index(after: "Received signal ", at: s, end: e) { return terminating(m, from: rest, end: e) }
+            if let rest = m.index(after: "Received signal ", at: s, end: e) {
+                return terminating(m, from: rest, end: e)
+            }
         case UInt8(ascii: "T"):
             if let rest = m.index(after: "Timeout before authentication for ", at: s, end: e) {
                 return timeout(m, from: rest, end: e)
             }
         case UInt8(ascii: "S"):
-            if let rest = m.index(after: "Server listening on ", at: s, end: e) { return listening(m, from: rest, end: e) }
+            if let rest = m.index(after: "Server listening on ", at: s, end: e) {
+                return listening(m, from: rest, end: e)
+            }
         case UInt8(ascii: "B"):
             if let rest = m.index(after: "Bind to port ", at: s, end: e) { return bindFailed(m, from: rest, end: e) }
         case UInt8(ascii: "M"):
@@ -110,7 +118,9 @@ public enum SSHDMessageClassifier {
                 return throttling(.maxStartupsExited, m, from: rest, end: e)
             }
         case UInt8(ascii: "d"):
-            if let rest = m.index(after: "drop connection #", at: s, end: e) { return dropConnection(m, from: rest, end: e) }
+            if let rest = m.index(after: "drop connection #", at: s, end: e) {
+                return dropConnection(m, from: rest, end: e)
+            }
         case UInt8(ascii: "m"):
             if let rest = m.index(after: "maximum authentication attempts exceeded for ", at: s, end: e) {
                 return maxAuthTries(m, from: rest, end: e)
