@@ -46,14 +46,13 @@ extension LogTimestamp: CustomStringConvertible {
     /// RFC 3339 when the stamp has a year and an offset (`2026-11-21T10:00:00.5+01:00`); without an offset the
     /// zone is left off (local time); without a year the ISO 8601 truncated form `--11-21T10:00:00` is used.
     public var description: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
-        self.appendText(to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        var out = ByteWriter(capacity: 40)
+        self.appendText(to: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     /// Appends ``description``'s bytes without building a `String` (the `events` output hot path).
-    public func appendText(to out: inout [UInt8]) {
+    public func appendText(to out: inout ByteWriter) {
         if let year = self.year {
             out.appendDecimal(year, width: 4)
         } else {

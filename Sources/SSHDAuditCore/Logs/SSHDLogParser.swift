@@ -14,7 +14,7 @@ public struct SSHDLogParser: Sendable {
     /// What one line turned out to be.
     public enum LineResult: Sendable, Hashable {
         /// A line from an sshd program, classified (possibly as ``SSHDLogEventKind/other``).
-        case event(SSHDLogEvent)
+        indirect case event(SSHDLogEvent)
         /// A well-formed syslog line from some other program (CRON, sudo, systemd-logind, ...).
         case otherProgram
         /// A line with none of the syslog framings (a diagnostic for text input).
