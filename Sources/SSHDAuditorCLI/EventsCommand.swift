@@ -55,18 +55,26 @@ struct EventsCommand: ParsableCommand {
         // Read once: ArgumentParser's property wrappers are too slow to consult a million times.
         let json = self.json
         let printEvents = !self.summaryOnly
+        // One event variable for the whole run: the parser overwrites it in place for every sshd line.
+        var event = SSHDLogEvent(kind: .other)
         for file in self.files {
             do {
                 try reader.forEachLine(inFile: file) { line in
-                    let result = parser.parse(line: line)
-                    summary.record(result)
-                    guard printEvents, case .event(let event) = result else { return }
-                    if json {
-                        event.appendJSONLine(to: &output.buffer)
-                    } else {
-                        event.appendTextLine(to: &output.buffer)
+                    switch parser.parse(line: line, into: &event) {
+                    case .sshd:
+                        summary.recordEvent(event.kind)
+                        guard printEvents else { return }
+                        if json {
+                            event.appendJSONLine(to: &output.buffer)
+                        } else {
+                            event.appendTextLine(to: &output.buffer)
+                        }
+                        try output.flushIfFull()
+                    case .otherProgram:
+                        summary.recordOtherProgram()
+                    case .unframed:
+                        summary.recordUnframed()
                     }
-                    try output.flushIfFull()
                 }
             } catch {
                 failed = true

@@ -138,4 +138,34 @@ struct LogsFixtureTests {
             ]
         )
     }
+
+    @Test("the in-place parse overwrites the event for sshd lines only, and agrees with the boxed one")
+    func inPlace() throws {
+        let parser = SSHDLogParser(year: 2026)
+        var event = SSHDLogEvent(kind: .other)
+        func parse(_ line: String) -> (SSHDLogParser.LineKind, SSHDLogParser.LineResult) {
+            var copy = line
+            return copy.withUTF8 { (parser.parse(line: $0, into: &event), parser.parse(line: $0)) }
+        }
+        let (sshd, boxed) = parse("Nov 21 10:00:00 h sshd[1]: Invalid user a from 203.0.113.1 port 22")
+        #expect(sshd == .sshd)
+        #expect(boxed == .event(event))
+        #expect(event.user == "a")
+        #expect(parse("Nov 21 10:00:00 h CRON[1]: x").0 == .otherProgram)
+        #expect(parse("garbage").0 == .unframed)
+        #expect(event.user == "a")
+        _ = parse("Nov 21 10:00:00 h sshd[1]: Received signal 15; terminating.")
+        // Nothing of the previous event survives into the next.
+        #expect(
+            event
+                == SSHDLogEvent(
+                    kind: .terminating,
+                    timestamp: LogTimestamp(year: 2026, month: 11, day: 21, hour: 10, minute: 0, second: 0),
+                    host: "h",
+                    program: .sshd,
+                    pid: 1,
+                    count: 15
+                )
+        )
+    }
 }
