@@ -92,15 +92,9 @@ public struct SSHDLogParser: Sendable {
             case .otherProgram:
                 break
             case .unframed:
-                if line.isEmpty || (line.count == 1 && line[0] == UInt8(ascii: "\r")) { return }
-                diagnostics.append(
-                    ParseDiagnostic(
-                        file: file,
-                        line: lineNumber,
-                        severity: .warning,
-                        message: "not a syslog line (no recognised time stamp, host and program)"
-                    )
-                )
+                if let diagnostic = Self.diagnostic(forUnframedLine: line, number: lineNumber, file: file) {
+                    diagnostics.append(diagnostic)
+                }
             }
         }
         var copy = text
@@ -109,6 +103,24 @@ public struct SSHDLogParser: Sendable {
             splitter.finish(handle)
         }
         return Parsed(value: events, diagnostics: diagnostics)
+    }
+
+    /// The diagnostic for a line ``parse(line:)`` found `.unframed`, or `nil` for a blank line (which says
+    /// nothing wrong about the file).
+    public static func diagnostic(
+        forUnframedLine line: UnsafeBufferPointer<UInt8>,
+        number: Int,
+        file: String?
+    ) -> ParseDiagnostic? {
+        if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }) {
+            return nil
+        }
+        return ParseDiagnostic(
+            file: file,
+            line: number,
+            severity: .warning,
+            message: "not a syslog line (no recognised time stamp, host and program)"
+        )
     }
 
     /// Which sshd program `range` names, by length then bytes; `nil` for every other program.
