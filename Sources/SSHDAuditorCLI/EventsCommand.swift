@@ -19,11 +19,12 @@ struct EventsCommand: ParsableCommand {
 
             Text output: TIME HOST PROGRAM[PID] KIND key=value ..., values with spaces or control characters \
             quoted and escaped. With --json, standard output is JSON Lines (one object per event) and the \
-            summary on standard error is one JSON object.
+            summary on standard error is one JSON object. The exit status is 1 when a file could not be read \
+            (the others are still read), else 0.
 
             Examples:
               sshd-auditor events /var/log/auth.log
-              sshd-auditor events --json /var/log/auth.log.1 /var/log/auth.log > events.jsonl
+              sshd-auditor events --json /var/log/auth.log > events.jsonl
               sshd-auditor events --year 2025 old-auth.log
               journalctl -u ssh -o short-iso | sshd-auditor events -
               journalctl -u ssh -o cat | sshd-auditor events --framing message -
