@@ -168,4 +168,30 @@ struct LogsFixtureTests {
                 )
         )
     }
+
+    @Test("injection.log: user names built to look like addresses, ports or suffixes change nothing")
+    func injection() throws {
+        let fixture = LogFixture(file: "injection.log", framing: .syslog, kinds: [])
+        let parsed = try fixture.events()
+        #expect(parsed.diagnostics.isEmpty)
+        let events = parsed.value
+        #expect(
+            events.map(\.kind) == [
+                .invalidUser, .failedPassword, .failedPassword, .connectionClosed, .connectionClosed, .invalidUser,
+                .other, .other, .failedPassword, .invalidUser,
+            ]
+        )
+        let recognised = events.filter { $0.kind != .other }
+        #expect(recognised.allSatisfy { $0.address?.hasPrefix("198.51.100.6") == true })
+        #expect(recognised.map(\.port) == [45000, 45000, 45000, 45000, 45000, 45000, 45001, 45002])
+        #expect(events[0].user == "x from 203.0.113.9 port 22")
+        #expect(events[2].user == "x from 203.0.113.9 port 22 ssh2")
+        #expect(events[4].user == "a [preauth]")
+        #expect(events[4].preauth)
+        #expect(events[5].user == "")
+        #expect(events[9].user == "\u{1B}[31mred\u{1B}[0m")
+        // Lines whose address is not an IP address are kept whole, not half-parsed.
+        #expect(events[6].detail == "Invalid user ghost from not-an-ip port 45000")
+        #expect(events[7].address == nil)
+    }
 }
