@@ -28,7 +28,8 @@ struct LogsFixtureTests {
             framing: .syslog,
             kinds: [
                 .serverListening, .serverListening, .accepted, .other, .accepted, .failedPassword, .failedPassword,
-                .failedPublickey, .failedOther, .invalidUser, .maxAuthTriesExceeded, .other, .connectionClosed,
+                .failedPassword, .failedPublickey, .failedOther, .invalidUser, .maxAuthTriesExceeded, .other,
+                .connectionClosed,
                 .connectionClosed, .connectionClosed, .connectionReset, .connectionReset, .receivedDisconnect,
                 .disconnected, .receivedDisconnect, .disconnected, .timeoutBeforeAuthentication, .maxStartupsBegin,
                 .dropConnection, .maxStartupsThrottling, .maxStartupsExited, .badModesFile, .badModesDirectory,
@@ -84,6 +85,11 @@ struct LogsFixtureTests {
         #expect(accepted.host == "web-02")
         #expect(accepted.program == .sshd)
         #expect(accepted.pid == 9100)
+        // rsyslog's `message repeated 5 times: [ ... ]` is the repeated event, with its count.
+        #expect(events[6].kind == .failedPassword)
+        #expect(events[6].repeated == 5)
+        #expect(events[6].address == "203.0.113.7")
+        #expect(events[5].repeated == nil)
     }
 
     @Test("RFC 3339 lines keep fraction and offset, and name sshd-session")
