@@ -200,4 +200,18 @@ struct LogsFixtureTests {
         #expect(events[6].detail == "Invalid user ghost from not-an-ip port 45000")
         #expect(events[7].address == nil)
     }
+
+    @Test("read in January, December's classic stamps belong to the year before; RFC 3339 stamps keep theirs")
+    func newYear() {
+        let parser = SSHDLogParser(classicYear: .latestNotAfter(year: 2027, month: 1))
+        let text = """
+            Dec 31 23:59:59 h sshd[1]: Received signal 15; terminating.
+            Jan  1 00:00:01 h sshd[2]: Server listening on :: port 22.
+            2027-12-31T23:59:59Z h sshd[3]: Received signal 1; terminating.
+            """
+        let years = parser.parse(text).value.map { $0.timestamp?.year }
+        #expect(years == [2026, 2027, 2027])
+        #expect(SSHDLogParser(year: 2027).parse(text).value.map { $0.timestamp?.year } == [2027, 2027, 2027])
+        #expect(SSHDLogParser().parse(text).value.map { $0.timestamp?.year } == [nil, nil, 2027])
+    }
 }
