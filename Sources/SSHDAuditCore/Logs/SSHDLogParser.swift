@@ -31,12 +31,10 @@ public struct SSHDLogParser: Sendable {
         case unframed
     }
 
-    /// The input's framing.
-    public var framing: Framing
     /// How classic syslog stamps, which carry no year, get one.
     public enum ClassicYear: Sendable, Hashable {
-        /// Leave the year out (`LogTimestamp/year` is `nil`).
-        case none
+        /// Leave the year out (``LogTimestamp/year`` is `nil`).
+        case omitted
         /// Give every classic stamp this year.
         case fixed(Int)
         /// The latest year that does not put the stamp after `month` of `year`, for a log read soon after it
@@ -44,6 +42,8 @@ public struct SSHDLogParser: Sendable {
         case latestNotAfter(year: Int, month: Int)
     }
 
+    /// The input's framing.
+    public var framing: Framing
     /// How classic stamps get their year.
     public var classicYear: ClassicYear
 
@@ -54,7 +54,7 @@ public struct SSHDLogParser: Sendable {
 
     /// A parser giving classic stamps the year `year` (none when `nil`).
     public init(framing: Framing = .syslog, year: Int? = nil) {
-        self.init(framing: framing, classicYear: year.map { .fixed($0) } ?? .none)
+        self.init(framing: framing, classicYear: year.map { .fixed($0) } ?? .omitted)
     }
 
     /// Parses one line (without its newline).
@@ -163,7 +163,7 @@ extension SSHDLogParser.ClassicYear {
     /// The year handed to ``SyslogLineParser`` before any adjustment.
     fileprivate var year: Int? {
         switch self {
-        case .none: nil
+        case .omitted: nil
         case .fixed(let year): year
         case .latestNotAfter(let year, _): year
         }
