@@ -81,4 +81,16 @@ struct LogsOutputTests {
         #expect(kinds["invalid_user"] == 2)
         #expect(object["unframed_lines"] as? Int == 1)
     }
+
+    @Test("each kind is counted under its own name", arguments: SSHDLogEventKind.allCases)
+    func countedUnderItsName(kind: SSHDLogEventKind) throws {
+        var summary = SSHDLogSummary()
+        summary.recordEvent(kind)
+        #expect(SSHDLogEventKind.allCases.allSatisfy { summary[$0] == ($0 == kind ? 1 : 0) })
+        var json = ByteWriter()
+        summary.appendJSONLine(to: &json)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.bytes)) as? [String: Any])
+        let kinds = try #require(object["kinds"] as? [String: Int])
+        #expect(kinds.filter { $0.value != 0 } == [kind.rawValue: 1])
+    }
 }
