@@ -92,5 +92,14 @@ struct LogsOutputTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.bytes)) as? [String: Any])
         let kinds = try #require(object["kinds"] as? [String: Int])
         #expect(kinds.filter { $0.value != 0 } == [kind.rawValue: 1])
+
+        // The renderings spell the kind exactly as its raw value.
+        var line = ByteWriter()
+        SSHDLogEvent(kind: kind).appendJSONLine(to: &line)
+        let event = try #require(try JSONSerialization.jsonObject(with: Data(line.bytes)) as? [String: Any])
+        #expect(event["kind"] as? String == kind.rawValue)
+        var text = ByteWriter()
+        SSHDLogEvent(kind: kind, program: .sshdAuth).appendTextLine(to: &text)
+        #expect(String(decoding: text.bytes, as: UTF8.self) == "- - sshd-auth \(kind.rawValue)\n")
     }
 }
