@@ -54,7 +54,7 @@ extension AlertState {
 
         var lineNumber = 0
         var sawHeader = false
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
             if rawLine.isEmpty { continue }
             if !sawHeader {

@@ -87,9 +87,11 @@ public struct AlertState: Sendable, Hashable {
                         raised.append(AlertTransition(kind: .raised, finding: finding, previousSeverity: previous))
                     }
                 case .held(let resolvedAt), .resolved(let resolvedAt):
-                    if case .resolved = record.phase { record.suppressedRaises += 1 }
                     record.finding = finding
-                    if self.intervalHasPassed(since: resolvedAt, now: now) {
+                    let passed = self.intervalHasPassed(since: resolvedAt, now: now)
+                    // A comeback within the interval is counted once, when it starts.
+                    if case .resolved = record.phase, !passed { record.suppressedRaises += 1 }
+                    if passed {
                         raised.append(
                             AlertTransition(kind: .raised, finding: finding, suppressedRaises: record.suppressedRaises)
                         )

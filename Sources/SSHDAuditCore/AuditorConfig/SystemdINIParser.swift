@@ -57,9 +57,9 @@ public enum SystemdINIParser {
         }
 
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
-            let line = Self.trimmed(rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine)
+            let line = Self.trimmed(rawLine)
             if line.hasPrefix("#") || line.hasPrefix(";") { continue }
             if pending == nil && line.isEmpty { continue }
             if line.hasSuffix("\\") {

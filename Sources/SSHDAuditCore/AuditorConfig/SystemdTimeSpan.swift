@@ -60,6 +60,8 @@ public enum SystemdTimeSpan {
             {
                 index += 1
             }
+            // A second decimal point ("1.2.3s") is no number at all.
+            if index < bytes.count, bytes[index] == UInt8(ascii: ".") { return nil }
             let unit = String(decoding: bytes[unitStart..<index], as: UTF8.self)
             let scale: Int64
             if unit.isEmpty {
