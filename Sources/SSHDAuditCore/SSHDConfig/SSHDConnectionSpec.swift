@@ -34,6 +34,10 @@ public struct SSHDConnectionSpec: Sendable, Hashable {
     /// Why a `-C` specification is invalid; the message is sshd's.
     public struct InvalidSpec: Error, Sendable, Hashable, CustomStringConvertible {
         public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// Parses `user=alice,addr=192.0.2.1,lport=22` like sshd's `parse_server_match_testspec`: comma
