@@ -1,10 +1,86 @@
 import ArgumentParser
+import SSHDAuditCore
+import SSHDAuditor
 
-/// `sshd-auditor events`: placeholder until its issue lands.
+/// `sshd-auditor events`: classifies sshd's log lines into events, one per output line, then counts them.
 struct EventsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "events", abstract: "Not implemented yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Classify sshd log lines into events.",
+        discussion: """
+            Reads each FILE (`-` for standard input) and prints one event per sshd line on standard output, \
+            then a summary on standard error: the line counts and how many events of each kind were seen. \
+            Lines from other programs are counted and skipped; unrecognised sshd lines are printed as kind \
+            `other`, never dropped.
+
+            Input may be classic syslog (`Nov 21 10:00:00 host sshd[1234]: ...`, as in /var/log/auth.log and \
+            `journalctl` output), RFC 3339 stamps (rsyslog, `journalctl -o short-iso`), or RFC 5424. With \
+            `--framing message` every line is bare sshd message text, as `journalctl -o cat` prints it.
+
+            Text output: TIME HOST PROGRAM[PID] KIND key=value ..., values with spaces or control characters \
+            quoted and escaped. With --json, standard output is JSON Lines (one object per event) and the \
+            summary on standard error is one JSON object.
+
+            Examples:
+              sshd-auditor events /var/log/auth.log
+              sshd-auditor events --json /var/log/auth.log.1 /var/log/auth.log > events.jsonl
+              sshd-auditor events --year 2025 old-auth.log
+              journalctl -u ssh -o short-iso | sshd-auditor events -
+              journalctl -u ssh -o cat | sshd-auditor events --framing message -
+            """
+    )
+
+    @Argument(help: "Log files to read, in order; `-` reads standard input.")
+    var files: [String]
+
+    @Flag(help: "Print JSON Lines on standard output and a JSON summary on standard error.")
+    var json = false
+
+    @Option(help: "Year for classic syslog stamps, which have none (default: the current local year).")
+    var year: Int?
+
+    @Option(help: "How lines are framed: syslog (auto-detects the three formats) or message (bare text).")
+    var framing: SSHDLogParser.Framing = .syslog
+
+    @Flag(help: "Print only the summary.")
+    var summaryOnly = false
 
     func run() throws {
-        throw ValidationError("sshd-auditor events is not implemented yet")
+        let parser = SSHDLogParser(framing: self.framing, year: self.year ?? LocalYear.current())
+        let reader = LogFileReader()
+        var output = BufferedOutput.standardOutput()
+        var errors = BufferedOutput.standardError()
+        var summary = SSHDLogSummary()
+        var failed = false
+        for file in self.files {
+            do {
+                try reader.forEachLine(inFile: file) { line in
+                    let result = parser.parse(line: line)
+                    summary.record(result)
+                    guard !self.summaryOnly, case .event(let event) = result else { return }
+                    if self.json {
+                        event.appendJSONLine(to: &output.bytes)
+                    } else {
+                        event.appendTextLine(to: &output.bytes)
+                    }
+                    try output.flushIfFull()
+                }
+            } catch {
+                failed = true
+                try output.flush()
+                errors.bytes.append(contentsOf: "sshd-auditor events: \(file): \(error)\n".utf8)
+                try errors.flush()
+            }
+        }
+        try output.flush()
+        if self.json {
+            summary.appendJSONLine(to: &errors.bytes)
+        } else {
+            summary.appendText(to: &errors.bytes)
+        }
+        try errors.flush()
+        if failed { throw ExitCode.failure }
     }
 }
+
+extension SSHDLogParser.Framing: ExpressibleByArgument {}

@@ -1,0 +1,99 @@
+/// Turns log lines into ``SSHDLogEvent``s: ``SyslogLineParser`` for the framing, a check that the program is
+/// one of sshd's, then ``SSHDMessageClassifier`` for the message.
+public struct SSHDLogParser: Sendable {
+    /// How each input line is framed.
+    public enum Framing: String, Sendable, Hashable, CaseIterable {
+        /// A syslog line in any of the formats ``SyslogLineParser`` reads (auth.log, rsyslog, RFC 5424,
+        /// `journalctl` short and short-iso output).
+        case syslog
+        /// Bare message text, one per line, as in journal `MESSAGE` fields (`journalctl -o cat -t sshd`): every
+        /// line is taken to come from sshd.
+        case message
+    }
+
+    /// What one line turned out to be.
+    public enum LineResult: Sendable, Hashable {
+        /// A line from an sshd program, classified (possibly as ``SSHDLogEventKind/other``).
+        case event(SSHDLogEvent)
+        /// A well-formed syslog line from some other program (CRON, sudo, systemd-logind, ...).
+        case otherProgram
+        /// A line with none of the syslog framings (a diagnostic for text input).
+        case unframed
+    }
+
+    /// The input's framing.
+    public var framing: Framing
+    /// The year given to classic syslog stamps, which carry none.
+    public var year: Int?
+
+    public init(framing: Framing = .syslog, year: Int? = nil) {
+        self.framing = framing
+        self.year = year
+    }
+
+    /// Parses one line (without its newline).
+    public func parse(line: UnsafeBufferPointer<UInt8>) -> LineResult {
+        switch self.framing {
+        case .message:
+            return .event(SSHDMessageClassifier.classify(line, from: 0, end: line.count))
+        case .syslog:
+            guard let parts = SyslogLineParser.parse(line, year: self.year) else { return .unframed }
+            guard let program = Self.program(line, parts.program) else { return .otherProgram }
+            var event = SSHDMessageClassifier.classify(line, from: parts.message.lowerBound, end: line.count)
+            event.timestamp = parts.timestamp
+            event.program = program
+            event.pid = parts.pid
+            if !parts.host.isEmpty {
+                event.host = line.string(from: parts.host.lowerBound, end: parts.host.upperBound)
+            }
+            return .event(event)
+        }
+    }
+
+    /// Parses every line of `text`: the events from sshd programs in order, and a diagnostic for each line
+    /// that is not a syslog line at all. Lines from other programs are skipped silently.
+    public func parse(_ text: String, file: String? = nil) -> Parsed<[SSHDLogEvent]> {
+        var events: [SSHDLogEvent] = []
+        var diagnostics: [ParseDiagnostic] = []
+        var splitter = LineSplitter()
+        var lineNumber = 0
+        func handle(_ line: UnsafeBufferPointer<UInt8>) {
+            lineNumber += 1
+            switch self.parse(line: line) {
+            case .event(let event):
+                events.append(event)
+            case .otherProgram:
+                break
+            case .unframed:
+                if line.isEmpty || (line.count == 1 && line[0] == UInt8(ascii: "\r")) { return }
+                diagnostics.append(
+                    ParseDiagnostic(
+                        file: file,
+                        line: lineNumber,
+                        severity: .warning,
+                        message: "not a syslog line (no recognised time stamp, host and program)"
+                    )
+                )
+            }
+        }
+        var copy = text
+        copy.withUTF8 { bytes in
+            splitter.split(bytes, handle)
+            splitter.finish(handle)
+        }
+        return Parsed(value: events, diagnostics: diagnostics)
+    }
+
+    /// Which sshd program `range` names, by length then bytes; `nil` for every other program.
+    @inline(__always)
+    static func program(_ line: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> SSHDProgram? {
+        let start = range.lowerBound
+        let end = range.upperBound
+        switch range.count {
+        case 4: return line.matches("sshd", at: start, end: end) ? .sshd : nil
+        case 9: return line.matches("sshd-auth", at: start, end: end) ? .sshdAuth : nil
+        case 12: return line.matches("sshd-session", at: start, end: end) ? .sshdSession : nil
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import SSHDAuditCore
+import Testing
+
+@Suite("sshd event output")
+struct LogsOutputTests {
+    let event = SSHDLogEvent(
+        kind: .failedPassword,
+        timestamp: LogTimestamp(year: 2026, month: 11, day: 21, hour: 10, minute: 0, second: 0, utcOffsetMinutes: 0),
+        host: "web1",
+        program: .sshdSession,
+        pid: 77,
+        user: "a \"b\"\\\u{1B}[2J\u{85}",
+        invalidUser: true,
+        address: "203.0.113.1",
+        port: 22,
+        method: "password",
+        preauth: true
+    )
+
+    @Test("JSON: one object per line, fields in order, strings escaped, controls as \\u")
+    func json() throws {
+        var out: [UInt8] = []
+        self.event.appendJSONLine(to: &out)
+        let line = String(decoding: out, as: UTF8.self)
+        #expect(
+            line
+                == #"{"time":"2026-11-21T10:00:00Z","host":"web1","program":"sshd-session","pid":77,"kind":"failed_password","user":"a \"b\"\\\u001b[2J\u0085","address":"203.0.113.1","port":22,"method":"password","invalid_user":true,"preauth":true}"#
+                + "\n"
+        )
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(out)) as? [String: Any])
+        #expect(object["user"] as? String == self.event.user)
+    }
+
+    @Test("text: plain tokens bare, anything else quoted and escaped")
+    func text() {
+        var out: [UInt8] = []
+        self.event.appendTextLine(to: &out)
+        #expect(
+            String(decoding: out, as: UTF8.self)
+                == #"2026-11-21T10:00:00Z web1 sshd-session[77] failed_password user="a \"b\"\\\u001b[2J\u0085" address=203.0.113.1 port=22 method=password invalid_user preauth"#
+                + "\n"
+        )
+        var bare: [UInt8] = []
+        SSHDLogEvent(kind: .other, detail: "x y").appendTextLine(to: &bare)
+        #expect(String(decoding: bare, as: UTF8.self) == "- - - other message=\"x y\"\n")
+    }
+
+    @Test("the summary counts lines by outcome and events by kind")
+    func summary() throws {
+        let parser = SSHDLogParser(year: 2026)
+        var summary = SSHDLogSummary()
+        let lines = [
+            "Nov 21 10:00:00 h sshd[1]: Invalid user a from 203.0.113.1 port 22",
+            "Nov 21 10:00:00 h sshd[1]: Invalid user b from 203.0.113.1 port 22",
+            "Nov 21 10:00:00 h sshd[1]: something new",
+            "Nov 21 10:00:00 h CRON[1]: x",
+            "garbage",
+        ]
+        for line in lines {
+            var copy = line
+            copy.withUTF8 { summary.record(parser.parse(line: $0)) }
+        }
+        #expect(summary.lines == 5)
+        #expect(summary.sshdLines == 3)
+        #expect(summary.otherProgramLines == 1)
+        #expect(summary.unframedLines == 1)
+        #expect(summary[.invalidUser] == 2)
+        #expect(summary[.other] == 1)
+        var text: [UInt8] = []
+        summary.appendText(to: &text)
+        #expect(
+            String(decoding: text, as: UTF8.self)
+                == "lines 5, sshd 3, other programs 1, not syslog 1\ninvalid_user 2\nother 1\n"
+        )
+        var json: [UInt8] = []
+        summary.appendJSONLine(to: &json)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json)) as? [String: Any])
+        let kinds = try #require(object["kinds"] as? [String: Int])
+        #expect(kinds.count == SSHDLogEventKind.allCases.count)
+        #expect(kinds["invalid_user"] == 2)
+        #expect(object["unframed_lines"] as? Int == 1)
+    }
+}
