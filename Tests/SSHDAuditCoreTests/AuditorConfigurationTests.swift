@@ -38,6 +38,7 @@ struct AuditorConfigurationTests {
             AuthFailureBurstThreshold=5
             AuthFailureBurstWindow=30s
             RestartLoopThreshold=2
+            LogWindow=2min
             """
         let parsed = AuditorConfiguration.parse(text, file: "/etc/sshd-auditor.conf")
         #expect(parsed.diagnostics.isEmpty)
@@ -58,7 +59,8 @@ struct AuditorConfigurationTests {
             disabledChecks: [.authFailureBurst, .firewallBlocksPort],
             authFailureBurstThreshold: 5,
             authFailureBurstWindow: .seconds(30),
-            restartLoopThreshold: 2
+            restartLoopThreshold: 2,
+            logWindow: .seconds(120)
         )
         #expect(parsed.value == expected)
         #expect(!parsed.value.enabledChecks.contains(.authFailureBurst))

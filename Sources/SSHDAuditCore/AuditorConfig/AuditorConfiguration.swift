@@ -36,6 +36,9 @@ public struct AuditorConfiguration: Sendable, Hashable {
     public var authFailureBurstWindow: Duration
     /// How many automatic restarts by systemd (`NRestarts`) count as a restart loop.
     public var restartLoopThreshold: Int
+    /// How far back the log-based checks look (drop lines, StrictModes refusals, bind failures), so one
+    /// log line keeps its alert raised for this long instead of for one cycle.
+    public var logWindow: Duration
 
     public init(
         sshUnits: [String]? = nil,
@@ -54,7 +57,8 @@ public struct AuditorConfiguration: Sendable, Hashable {
         disabledChecks: Set<CheckID> = [],
         authFailureBurstThreshold: Int = 10,
         authFailureBurstWindow: Duration = .seconds(60),
-        restartLoopThreshold: Int = 3
+        restartLoopThreshold: Int = 3,
+        logWindow: Duration = .seconds(60)
     ) {
         self.sshUnits = sshUnits
         self.sshdBinary = sshdBinary
@@ -73,6 +77,7 @@ public struct AuditorConfiguration: Sendable, Hashable {
         self.authFailureBurstThreshold = authFailureBurstThreshold
         self.authFailureBurstWindow = authFailureBurstWindow
         self.restartLoopThreshold = restartLoopThreshold
+        self.logWindow = logWindow
     }
 
     /// Every setting at its default.

@@ -182,6 +182,12 @@ public struct AuditorConfigurationKey: Sendable {
             summary: "automatic restarts by systemd (NRestarts) that count as a restart loop",
             \.restartLoopThreshold
         ),
+        .timeSpan(
+            section: "Checks",
+            name: "LogWindow",
+            summary: "how far back log-based checks look (drop lines, StrictModes refusals, bind failures)",
+            \.logWindow
+        ),
     ]
 
     // MARK: - Value kinds

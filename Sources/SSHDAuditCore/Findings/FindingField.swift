@@ -5,6 +5,8 @@
 public enum FindingField {
     /// The ssh unit the finding is about, e.g. `ssh.service`.
     public static let unit = "SSHD_UNIT"
+    /// The socket unit that listens for sshd when it is socket-activated, e.g. `ssh.socket`.
+    public static let socketUnit = "SSHD_SOCKET_UNIT"
     /// The unit's `ActiveState/SubState`, e.g. `failed/failed`.
     public static let unitState = "SSHD_UNIT_STATE"
     /// The unit's `Result`, e.g. `exit-code` or `start-limit-hit`.
