@@ -1,0 +1,52 @@
+@testable import SSHDAuditCore
+
+/// Hand-built snapshots for the check tests: a healthy Debian-like machine by default, changed per test.
+enum SnapshotBuilder {
+    static let now = Duration.seconds(1_800_000_000)
+
+    static func running(_ name: String = "ssh.service", pid: Int32 = 812) -> UnitHealth {
+        UnitHealth(name: name, activeState: "active", subState: "running", mainPID: pid)
+    }
+
+    static func sshdConfig(_ text: String) -> SSHDEffectiveConfig {
+        let evaluator = SSHDConfigEvaluator(environment: InMemorySSHDConfigEnvironment(files: [:]))
+        return evaluator.evaluate(path: "/etc/ssh/sshd_config", bytes: Array(text.utf8)).value
+    }
+
+    static func sshd(_ address: String, _ port: UInt16, pid: Int32 = 812) -> ListenerEndpoint {
+        ListenerEndpoint(address: address, port: port, holders: [.init(pid: pid, command: "sshd")])
+    }
+
+    static func event(_ kind: SSHDLogEventKind, secondsAgo: Int, address: String? = nil, path: String? = nil)
+        -> TimedLogEvent
+    {
+        TimedLogEvent(
+            time: Self.now - .seconds(secondsAgo),
+            event: SSHDLogEvent(kind: kind, address: address, path: path)
+        )
+    }
+
+    /// sshd running on 0.0.0.0:22 and [::]:22 as configured, `sshd -t` passing, keys and /run/sshd present.
+    static func healthy() -> AuditSnapshot {
+        AuditSnapshot(
+            time: Self.now,
+            sshdInstalled: true,
+            service: Self.running(),
+            configTest: ConfigTestResult(exitStatus: 0),
+            sshdConfig: Self.sshdConfig("Port 22\n"),
+            listeners: [Self.sshd("0.0.0.0", 22), Self.sshd("::", 22)],
+            startups: ListenerStartups(active: 0, start: 10, full: 100),
+            privsepDirectory: PathProbe(path: "/run/sshd", state: .present),
+            hostKeys: [
+                PathProbe(path: "/etc/ssh/ssh_host_ed25519_key", state: .present),
+                PathProbe(path: "/etc/ssh/ssh_host_rsa_key", state: .present),
+            ],
+            logEvents: []
+        )
+    }
+
+    /// The one finding a check must return, or a test failure.
+    static func only(_ findings: [Finding]) -> Finding? {
+        findings.count == 1 ? findings[0] : nil
+    }
+}
