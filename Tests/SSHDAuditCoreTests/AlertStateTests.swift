@@ -147,4 +147,23 @@ struct AlertStateTests {
         #expect(describe(transitions) == ["resolved maxstartups-throttling"])
         #expect(transitions.first?.finding.fields["SSHD_STARTUPS"] == "3")
     }
+
+    @Test("AlertOnUnknown=no: unknown raises nothing and neither resolves nor changes a raised alert")
+    func unknownIgnored() {
+        var state = AlertState(reraiseInterval: .seconds(60))
+        var unknown = self.down
+        unknown.severity = .unknown
+        #expect(state.update(with: [unknown], at: .seconds(0), alertOnUnknown: false).isEmpty)
+        #expect(state.records.isEmpty)
+        #expect(
+            describe(state.update(with: [self.down], at: .seconds(5), alertOnUnknown: false)) == ["raised sshd-down"]
+        )
+        #expect(state.update(with: [unknown], at: .seconds(10), alertOnUnknown: false).isEmpty)
+        #expect(state.raised.map(\.severity) == [.critical])
+        #expect(describe(state.update(with: [], at: .seconds(15), alertOnUnknown: false)) == ["resolved sshd-down"])
+        // With the default, unknown is a severity like the others.
+        var other = AlertState(reraiseInterval: .seconds(60))
+        _ = other.update(with: [self.down], at: .seconds(0))
+        #expect(other.update(with: [unknown], at: .seconds(5)).first?.previousSeverity == .critical)
+    }
 }

@@ -61,12 +61,32 @@ public struct AlertState: Sendable, Hashable {
     /// transitions to announce, resolved ones first, each group in key order.
     ///
     /// Only findings of checks that ran should be passed: a key missing from `findings` counts as resolved.
-    public mutating func update(with findings: [Finding], at now: Duration) -> [AlertTransition] {
+    ///
+    /// With `alertOnUnknown` false (the `AlertOnUnknown=no` setting), an `unknown` finding raises nothing and
+    /// leaves an alert of the same key exactly as it was: not knowing is no reason to resolve, nor to change
+    /// a severity.
+    public mutating func update(
+        with findings: [Finding],
+        at now: Duration,
+        alertOnUnknown: Bool = true
+    ) -> [AlertTransition] {
         var present: [AlertKey: Finding] = [:]
+        var undecided: Set<AlertKey> = []
         for finding in findings where finding.severity != .ok {
+            if finding.severity == .unknown && !alertOnUnknown {
+                undecided.insert(finding.alertKey)
+                continue
+            }
             // Two findings with one key: the worse one speaks for the alert.
             if let other = present[finding.alertKey], other.severity >= finding.severity { continue }
             present[finding.alertKey] = finding
+        }
+        for key in undecided where present[key] == nil {
+            guard let record = self.records[key] else { continue }
+            switch record.phase {
+            case .raised, .held: present[key] = record.finding
+            case .resolved: break
+            }
         }
 
         var resolved: [AlertTransition] = []
