@@ -55,10 +55,19 @@ struct UnitFileTests {
             "Type=notify", "NotifyAccess=main", "WatchdogSec=30s", "Restart=on-failure",
             "RuntimeDirectory=sshd-auditor", "StateDirectory=sshd-auditor", "ExecReload=kill -HUP $MAINPID",
             "ExecStart=/usr/local/bin/sshd-auditor run", "SupplementaryGroups=systemd-journal adm",
-            "ProtectSystem=strict", "NoNewPrivileges=yes",
+            "ProtectSystem=strict", "NoNewPrivileges=yes", "User=sshd-auditor",
         ] {
             #expect(lines.contains(required), "missing \(required)")
         }
+    }
+
+    @Test("the sysusers.d file creates the user the unit runs as")
+    func sysusers() throws {
+        let path = TestEnvironment.repositoryRoot.appendingPathComponent("systemd/sshd-auditor.sysusers").path
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").filter {
+            !$0.hasPrefix("#")
+        }
+        #expect(lines.map { $0.split(separator: " ").prefix(3).joined(separator: " ") } == ["u sshd-auditor -"])
     }
 
     @Test("every check has a raised and a resolved catalog entry with its message id, and nothing else")
