@@ -597,7 +597,7 @@ extension SSHDConfigEvaluator {
             if queued.isEmpty {
                 for port in ports {
                     // getaddrinfo(NULL, AI_PASSIVE) yields 0.0.0.0 then ::; sshd prints each batch reversed.
-                    let wildcards: [IPAddress] =
+                    let wildcards: [SSHDConfigAddress] =
                         switch family {
                         case .any: [.anyIPv6, .anyIPv4]
                         case .inet: [.anyIPv4]
@@ -608,8 +608,8 @@ extension SSHDConfigEvaluator {
                 return result
             }
             for entry in queued {
-                let addresses: [IPAddress]
-                if let numeric = IPAddress(entry.host) {
+                let addresses: [SSHDConfigAddress]
+                if let numeric = SSHDConfigAddress(entry.host) {
                     let fits =
                         switch family {
                         case .any: true
@@ -815,7 +815,7 @@ extension SSHDConfigEvaluator {
                         result = false
                         continue
                     }
-                    if SSHDAddressList.validate(argument) != nil, IPAddress(address) != nil {
+                    if SSHDAddressList.validate(argument) != nil, SSHDConfigAddress(address) != nil {
                         try bad("Invalid Match \(attribute) argument '\(argument)'")
                     }
                     if SSHDAddressList.match(address, list: argument) != .matched { result = false }
