@@ -8,25 +8,25 @@ struct ConfigCommand: ParsableCommand {
         commandName: "config",
         abstract: "Print the effective sshd configuration, computed like `sshd -T`.",
         discussion: """
-            Reads sshd_config (and every file it Includes) without running sshd, applies sshd's rules
-            (first value wins for most keywords; Port, ListenAddress, AllowUsers and others accumulate;
-            Match blocks apply to the connection given with -C; defaults fill the rest) and prints one
-            `keyword value` per line in `sshd -T`'s order. Problems go to standard error as
-            `file:line: severity: message`; deprecated and unknown keywords are reported there too.
+            Reads sshd_config (and every file it Includes) without running sshd and applies sshd's rules: \
+            the first value wins for most keywords; Port, ListenAddress, AllowUsers and others accumulate; \
+            Match blocks apply to the connection given with -C; defaults fill the rest. Prints one \
+            `keyword value` per line in `sshd -T`'s order. Problems go to standard error as \
+            `file:line: severity: message`, deprecated and unknown keywords included.
 
-            Exit status: 0 when sshd would accept the configuration, 1 when it would refuse to start
+            Exit status: 0 when sshd would accept the configuration, 1 when it would refuse to start \
             (the file and line are printed), 64 for a bad -C specification.
 
             Examples:
               sshd-auditor config
                   the live configuration, as `sshd -T` shows it
               sshd-auditor config --file /tmp/sshd_config.new
-                  check an edit before `systemctl restart ssh` can fail on it
+                  check an edit before `systemctl restart ssh` fails on it
               sshd-auditor config -C user=alice,addr=203.0.113.7
-                  what applies to alice connecting from 203.0.113.7 (Match blocks included)
-              sshd-auditor config -C user=deploy,host=ci.example.org,laddr=10.0.0.5,lport=22 --json
+                  what applies to alice from 203.0.113.7 (Match blocks included)
+              sshd-auditor config -C user=deploy,laddr=10.0.0.5,lport=22 --json
                   the same for a full connection, as JSON
-              sshd-auditor config | grep -i -e '^port' -e '^listenaddress'
+              sshd-auditor config | grep -e '^port' -e '^listenaddress'
                   where sshd will listen
             """
     )

@@ -12,7 +12,7 @@ struct SSHDConfigEvaluatorTests {
     private func evaluate(
         _ files: [String: String],
         groups: [String: [String]] = [:],
-        hosts: [String: [IPAddress]] = [:],
+        hosts: [String: [SSHDConfigAddress]] = [:],
         connection: SSHDConnectionSpec? = nil
     ) -> Parsed<SSHDEffectiveConfig> {
         let environment = InMemorySSHDConfigEnvironment(files: files, groups: groups, hosts: hosts)
@@ -158,7 +158,9 @@ struct SSHDConfigEvaluatorTests {
 
     @Test("ListenAddress host names resolve through the environment; unknown names are fatal")
     func listenHostNames() throws {
-        let hosts = ["localhost": [try #require(IPAddress("127.0.0.1")), try #require(IPAddress("::1"))]]
+        let hosts = [
+            "localhost": [try #require(SSHDConfigAddress("127.0.0.1")), try #require(SSHDConfigAddress("::1"))]
+        ]
         let resolved = self.evaluate(["/etc/ssh/sshd_config": "ListenAddress localhost:2022\n"], hosts: hosts)
         #expect(resolved.value.listenAddresses.map(\.description) == ["[::1]:2022", "127.0.0.1:2022"])
         let unknown = self.evaluate(["/etc/ssh/sshd_config": "\nListenAddress nowhere.invalid\n"])
@@ -190,5 +192,60 @@ struct SSHDConfigEvaluatorTests {
         #expect(SSHDKeyword.named("PASSWORDAUTHENTICATION")?.isAllowedInMatch == true)
         #expect(SSHDKeyword.named("Port")?.isAllowedInMatch == false)
         #expect(SSHDKeyword.named("NoSuchOption") == nil)
+    }
+
+    @Test("origins name the line in effect, including a drop-in that wins and a matching block")
+    func origins() throws {
+        let files = [
+            "/etc/ssh/sshd_config": "Include /etc/ssh/sshd_config.d/*.conf\nPasswordAuthentication no\nPort 2222\n"
+                + "MaxStartups 3:50:9\nMatch User alice\n  PermitRootLogin no\n",
+            "/etc/ssh/sshd_config.d/50-cloud-init.conf": "PasswordAuthentication yes\n",
+        ]
+        let config = self.evaluate(files, connection: SSHDConnectionSpec(user: "alice")).value
+        #expect(
+            config.origin(of: "passwordauthentication")
+                == SSHDConfigOrigin(file: "/etc/ssh/sshd_config.d/50-cloud-init.conf", line: 1)
+        )
+        #expect(config.origin(of: "Port") == SSHDConfigOrigin(file: "/etc/ssh/sshd_config", line: 3))
+        #expect(config.origin(of: "maxstartups")?.line == 4)
+        #expect(config.origin(of: "permitrootlogin")?.line == 6)
+        #expect(config.origin(of: "x11forwarding") == nil, "defaults have no origin")
+    }
+
+    @Test(
+        "the checks sshd makes after filling defaults are errors at the offending line",
+        arguments: [
+            ("AuthorizedKeysCommand /usr/bin/keys %u\n", "AuthorizedKeysCommand set without AuthorizedKeysCommandUser"),
+            (
+                "PasswordAuthentication no\nAuthenticationMethods password\n",
+                "AuthenticationMethods cannot be satisfied by enabled authentication methods"
+            ),
+            ("X11DisplayOffset -1\n", "X11DisplayOffset integer value too small."),
+            ("MaxSessions 99999999999\n", "MaxSessions integer value too large."),
+        ]
+    )
+    func filledOptionChecks(text: String, message: String) {
+        let result = self.evaluate(["/etc/ssh/sshd_config": text])
+        #expect(result.hasErrors)
+        #expect(result.diagnostics.last?.message == message)
+        #expect(result.diagnostics.last?.line == text.split(separator: "\n").count)
+    }
+
+    @Test("an AuthenticationMethods list with one enabled alternative is accepted, with a warning")
+    func satisfiableMethods() {
+        let result = self.evaluate([
+            "/etc/ssh/sshd_config": "PasswordAuthentication no\nAuthenticationMethods password publickey\n"
+        ])
+        #expect(!result.hasErrors)
+        #expect(result.diagnostics.map(\.severity) == [.warning])
+    }
+
+    @Test("relative paths are kept as written and flagged")
+    func relativePaths() {
+        let result = self.evaluate(["/etc/ssh/sshd_config": "PidFile run/sshd.pid\nBanner none\n"])
+        #expect(!result.hasErrors)
+        #expect(result.value.value(for: "pidfile") == "run/sshd.pid")
+        #expect(result.diagnostics.count == 1)
+        #expect(result.diagnostics.first?.severity == .warning)
     }
 }

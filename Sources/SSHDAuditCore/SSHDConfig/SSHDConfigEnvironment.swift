@@ -16,7 +16,7 @@ public protocol SSHDConfigEnvironment: Sendable {
 
     /// The addresses a `ListenAddress` host name resolves to, in getaddrinfo order, or `nil` when it does
     /// not resolve.
-    func resolve(hostName: String, family: SSHDAddressFamily) -> [IPAddress]?
+    func resolve(hostName: String, family: SSHDAddressFamily) -> [SSHDConfigAddress]?
 }
 
 /// The `AddressFamily` setting.
@@ -38,12 +38,12 @@ public struct InMemorySSHDConfigEnvironment: SSHDConfigEnvironment {
     /// Group names by user name.
     public var groups: [String: [String]]
     /// Host name resolutions.
-    public var hosts: [String: [IPAddress]]
+    public var hosts: [String: [SSHDConfigAddress]]
 
     public init(
         files: [String: String] = [:],
         groups: [String: [String]] = [:],
-        hosts: [String: [IPAddress]] = [:]
+        hosts: [String: [SSHDConfigAddress]] = [:]
     ) {
         self.files = files.mapValues { Array($0.utf8) }
         self.groups = groups
@@ -72,7 +72,7 @@ public struct InMemorySSHDConfigEnvironment: SSHDConfigEnvironment {
 
     public func groupNames(ofUser user: String) -> [String]? { self.groups[user] }
 
-    public func resolve(hostName: String, family: SSHDAddressFamily) -> [IPAddress]? {
+    public func resolve(hostName: String, family: SSHDAddressFamily) -> [SSHDConfigAddress]? {
         self.hosts[hostName]?.filter {
             switch family {
             case .any: true

@@ -99,6 +99,22 @@ extension SSHDConfigEvaluator {
             }
             guard let keyword else { return false }
             var cursor = Arguments(values: arguments)
+            let before = store
+            defer {
+                // An Include line records nothing itself: the included lines already named their origins.
+                let origin = SSHDConfigOrigin(file: file, line: number)
+                func record(_ key: String, changed: Bool) {
+                    if changed && store.origins[key] == before.origins[key] { store.origins[key] = origin }
+                }
+                for (key, value) in store.values { record(key, changed: before.values[key] != value) }
+                record("port", changed: store.ports != before.ports)
+                record("listenaddress", changed: store.listenAddresses != before.listenAddresses)
+                record(
+                    "maxstartups",
+                    changed: (store.maxStartupsStart, store.maxStartupsRate, store.maxStartupsFull)
+                        != (before.maxStartupsStart, before.maxStartupsRate, before.maxStartupsFull)
+                )
+            }
             let ok = try self.apply(keyword, context, &cursor, into: &store, flags: &flags, active: &active)
             guard ok else { return false }
             arguments = Array(cursor.values[cursor.index...])
@@ -152,9 +168,9 @@ extension SSHDConfigEvaluator {
                 if active { store.setIfUnset(key, choice.output) }
 
             case .integer:
-                let value = args.next()
-                guard let value, let parsed = SSHDValueParsing.strictInteger(value) else {
-                    try self.fatal(file, number, "\(written) integer value \(value == nil ? "missing" : "invalid").")
+                let (parsed, problem) = SSHDValueParsing.count(args.next())
+                guard let parsed else {
+                    try self.fatal(file, number, "\(written) integer value \(problem ?? "invalid").")
                 }
                 if active { store.setIfUnset(key, String(parsed)) }
 
@@ -167,6 +183,7 @@ extension SSHDConfigEvaluator {
 
             case .path:
                 let value = try required("missing file name.")
+                self.warnIfRelative(value, keyword: keyword, file: file, line: number)
                 if active { store.setIfUnset(key, value) }
 
             case .string:
@@ -203,6 +220,7 @@ extension SSHDConfigEvaluator {
 
             case .hostKey, .hostCertificate:
                 let value = try required("missing file name.")
+                self.warnIfRelative(value, keyword: keyword, file: file, line: number)
                 if active { store.append(key, value) }
 
             case .userPatterns:
@@ -278,8 +296,9 @@ extension SSHDConfigEvaluator {
                 let value = try required("\(written) missing argument.")
                 var rendered = "none"
                 if value != "none" {
-                    guard let parsed = SSHDValueParsing.strictInteger(value) else {
-                        try self.fatal(file, number, "\(written) integer value invalid.")
+                    let (parsed, problem) = SSHDValueParsing.count(value)
+                    guard let parsed else {
+                        try self.fatal(file, number, "\(written) integer value \(problem ?? "invalid").")
                     }
                     rendered = String(parsed)
                 }
@@ -503,6 +522,19 @@ extension SSHDConfigEvaluator {
             return true
         }
 
+        /// sshd makes relative paths absolute against its working directory (`derelativise_path`), which is `/`
+        /// under systemd but wherever `sshd -T` was started by hand: worth a warning, and printed as written.
+        private mutating func warnIfRelative(_ path: String, keyword: SSHDKeyword, file: String, line: Int) {
+            let special = ["none", "internal", "ssh_auth_sock"]
+            guard !path.hasPrefix("/"), !special.contains(path.lowercased()) else { return }
+            self.report(
+                file,
+                line,
+                .warning,
+                "\(keyword.canonicalName) \"\(path)\" is relative: sshd resolves it against its working directory"
+            )
+        }
+
         // MARK: - ListenAddress
 
         private mutating func listenAddress(
@@ -539,17 +571,19 @@ extension SSHDConfigEvaluator {
             store.listenAddresses.append(.init(host: host, port: port, file: file, line: number))
         }
 
-        /// OpenSSH's `hpdelim` + `cleanhostname`: `host`, `host:port`, `[v6]`, `[v6]:port`.
+        /// OpenSSH's `hpdelim` + `cleanhostname`: `host`, `host:port`, `[v6]`, `[v6]:port`; `nil` if malformed.
         static func hostAndPort(_ text: String) -> (host: String, port: String?)? {
             if text.hasPrefix("[") {
                 guard let close = text.firstIndex(of: "]") else { return nil }
                 let host = String(text[text.index(after: text.startIndex)..<close])
                 let after = text[text.index(after: close)...]
                 if after.isEmpty { return (host, nil) }
-                guard after.first == ":" || after.first == "/" else { return nil }
+                guard after.first == ":" else { return nil }
                 return (host, String(after.dropFirst()))
             }
             guard let split = text.firstIndex(where: { $0 == ":" || $0 == "/" }) else { return (text, nil) }
+            // `hpdelim` also splits at '/', then refuses it: `host/port` is an error.
+            guard text[split] == ":" else { return nil }
             return (String(text[..<split]), String(text[text.index(after: split)...]))
         }
 
@@ -563,7 +597,7 @@ extension SSHDConfigEvaluator {
             if queued.isEmpty {
                 for port in ports {
                     // getaddrinfo(NULL, AI_PASSIVE) yields 0.0.0.0 then ::; sshd prints each batch reversed.
-                    let wildcards: [IPAddress] =
+                    let wildcards: [SSHDConfigAddress] =
                         switch family {
                         case .any: [.anyIPv6, .anyIPv4]
                         case .inet: [.anyIPv4]
@@ -574,8 +608,8 @@ extension SSHDConfigEvaluator {
                 return result
             }
             for entry in queued {
-                let addresses: [IPAddress]
-                if let numeric = IPAddress(entry.host) {
+                let addresses: [SSHDConfigAddress]
+                if let numeric = SSHDConfigAddress(entry.host) {
                     let fits =
                         switch family {
                         case .any: true
@@ -606,6 +640,56 @@ extension SSHDConfigEvaluator {
                 }
             }
             return result
+        }
+
+        // MARK: - After the first pass
+
+        /// The checks sshd makes once defaults are filled in (sshd.c, after `fill_default_server_options`).
+        mutating func checkFilledOptions(_ config: SSHDEffectiveConfig) throws(Stop) {
+            for (command, user) in [
+                ("AuthorizedKeysCommand", "AuthorizedKeysCommandUser"),
+                ("AuthorizedPrincipalsCommand", "AuthorizedPrincipalsCommandUser"),
+            ] {
+                let value = config.value(for: command) ?? "none"
+                if value.lowercased() != "none" && config.value(for: user) == "none" {
+                    let origin = config.origin(of: command)
+                    try self.fatal(origin?.file ?? "", origin?.line ?? 1, "\(command) set without \(user)")
+                }
+            }
+            let lists = config.values(for: "authenticationmethods").first?.split(separator: " ") ?? []
+            guard !lists.isEmpty, lists != ["any"] else { return }
+            let enabledBy = [
+                "publickey": "pubkeyauthentication", "password": "passwordauthentication",
+                "keyboard-interactive": "kbdinteractiveauthentication", "hostbased": "hostbasedauthentication",
+                "gssapi-with-mic": "gssapiauthentication",
+            ]
+            let origin = config.origin(of: "authenticationmethods")
+            let file = origin?.file ?? ""
+            let line = origin?.line ?? 1
+            var satisfiable = false
+            for list in lists {
+                let disabled = list.split(separator: ",").compactMap { method -> String? in
+                    let name = String(method.split(separator: ":", maxSplits: 1).first ?? "")
+                    guard let option = enabledBy[name] else { return nil }
+                    return config.value(for: option) == "yes" ? nil : name
+                }
+                if disabled.isEmpty { satisfiable = true }
+                for method in disabled {
+                    self.report(
+                        file,
+                        line,
+                        .warning,
+                        "Disabled method \"\(method)\" in AuthenticationMethods list \"\(list)\""
+                    )
+                }
+            }
+            if !satisfiable {
+                try self.fatal(
+                    file,
+                    line,
+                    "AuthenticationMethods cannot be satisfied by enabled authentication methods"
+                )
+            }
         }
 
         // MARK: - Include
@@ -731,7 +815,7 @@ extension SSHDConfigEvaluator {
                         result = false
                         continue
                     }
-                    if SSHDAddressList.validate(argument) != nil, IPAddress(address) != nil {
+                    if SSHDAddressList.validate(argument) != nil, SSHDConfigAddress(address) != nil {
                         try bad("Invalid Match \(attribute) argument '\(argument)'")
                     }
                     if SSHDAddressList.match(address, list: argument) != .matched { result = false }

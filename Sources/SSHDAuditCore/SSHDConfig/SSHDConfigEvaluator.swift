@@ -58,6 +58,7 @@ public struct SSHDConfigEvaluator: Sendable {
                 depth: 0
             )
             listen = try run.resolveListenAddresses(global)
+            try run.checkFilledOptions(SSHDEffectiveConfig(store: global, listenAddresses: listen))
             // The second pass only reports what the first could not know (such as a missing `lport`).
             run.recordsWarnings = false
             var matched = SSHDOptionStore()
@@ -73,6 +74,7 @@ public struct SSHDConfigEvaluator: Sendable {
             )
             for (key, value) in matched.values where Self.copiedFromMatch.contains(key) {
                 global.values[key] = value
+                global.origins[key] = matched.origins[key]
             }
         } catch {
             // The diagnostic that stopped evaluation is already recorded; keep what was read before it.

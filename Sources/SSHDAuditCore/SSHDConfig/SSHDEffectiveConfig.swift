@@ -36,6 +36,15 @@ public struct SSHDEffectiveConfig: Sendable, Hashable {
     /// The single value printed for `keyword`, or `nil` when sshd prints none.
     public func value(for keyword: String) -> String? { self.values(for: keyword).first }
 
+    /// The file and line that last changed `keyword` (any case, aliases accepted), or `nil` for a default.
+    ///
+    /// For keywords whose first value wins that is the line in effect; for accumulating ones (`Port`,
+    /// `AllowUsers`) it is the last line that added a value.
+    public func origin(of keyword: String) -> SSHDConfigOrigin? {
+        let name = SSHDKeyword.named(keyword)?.canonicalName ?? keyword.lowercased()
+        return self.store.origins[name]
+    }
+
     /// The whole configuration in `sshd -T` format, one `keyword value` per line.
     public var text: String { self.entries.map { "\($0)\n" }.joined() }
 
@@ -176,6 +185,8 @@ public struct SSHDEffectiveConfig: Sendable, Hashable {
             case .linePerValue(let fallback):
                 for value in set ?? fallback { add(keyword, value) }
             case .oneLine(let fallback):
+                // A lone "none" clears the list (`CLEAR_ON_NONE_ARRAY`).
+                if keyword == "channeltimeout" && set == ["none"] { continue }
                 if let line = set.map({ $0.joined(separator: " ") }) ?? fallback { add(keyword, line) }
             case .algorithms(let defaults):
                 add(keyword, SSHDAlgorithms.assemble(set?.first, defaults: defaults))

@@ -1,11 +1,11 @@
 /// One address and port sshd listens on, as `sshd -T` prints it (`listenaddress [::]:22`).
 public struct SSHDListenAddress: Sendable, Hashable, CustomStringConvertible {
     /// The numeric address; `0.0.0.0` and `::` are the wildcards.
-    public var address: IPAddress
+    public var address: SSHDConfigAddress
     /// The TCP port.
     public var port: Int
 
-    public init(address: IPAddress, port: Int) {
+    public init(address: SSHDConfigAddress, port: Int) {
         self.address = address
         self.port = port
     }

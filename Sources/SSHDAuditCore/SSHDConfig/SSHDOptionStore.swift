@@ -5,6 +5,8 @@
 struct SSHDOptionStore: Sendable, Hashable {
     /// Values by canonical keyword: one element for single-valued options, one per entry for lists.
     var values: [String: [String]] = [:]
+    /// Where each option in `values` was last changed.
+    var origins: [String: SSHDConfigOrigin] = [:]
     /// `Port` lines, in order.
     var ports: [Int] = []
     /// `ListenAddress` lines, kept until every `Port` and `AddressFamily` is known (sshd queues them too).

@@ -18,6 +18,19 @@ enum SSHDValueParsing {
         return value
     }
 
+    /// sshd's `atoi_err`: a whole number 0...Int32.max, or why not (`missing`, `invalid`, `too small`,
+    /// `too large`), in the words of its error message.
+    static func count(_ text: String?) -> (value: Int?, problem: String?) {
+        guard let text else { return (nil, "missing") }
+        var body = Substring(text)
+        let negative = body.first == "-"
+        if body.first == "+" || negative { body = body.dropFirst() }
+        guard !body.isEmpty, body.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return (nil, "invalid") }
+        if negative { return body.allSatisfy { $0 == "0" } ? (0, nil) : (nil, "too small") }
+        guard let value = Int(body), value <= Int(Int32.max) else { return (nil, "too large") }
+        return (value, nil)
+    }
+
     /// `convtime`: `90`, `1m30s`, `2h`, `1w`... in seconds; `nil` for anything else.
     static func seconds(_ text: String) -> Int? {
         let bytes = Array(text.utf8)

@@ -1,8 +1,8 @@
 import SSHDAuditCore
 import Testing
 
-@Suite("Numeric IP addresses")
-struct IPAddressTests {
+@Suite("sshd_config numeric addresses")
+struct SSHDConfigAddressTests {
     @Test(
         "prints like inet_ntop",
         arguments: [
@@ -12,7 +12,7 @@ struct IPAddressTests {
         ]
     )
     func canonicalText(input: String, expected: String) throws {
-        #expect(try #require(IPAddress(input)).description == expected)
+        #expect(try #require(SSHDConfigAddress(input)).description == expected)
     }
 
     @Test(
@@ -20,14 +20,14 @@ struct IPAddressTests {
         arguments: ["256.1.1.1", "1.2.3", "1::2::3", "host", "", "1:2:3:4:5:6:7:8:9"]
     )
     func rejects(input: String) {
-        #expect(IPAddress(input) == nil)
+        #expect(SSHDConfigAddress(input) == nil)
     }
 
     @Test("prefix matching compares only the network bits")
     func prefixes() throws {
-        let network = try #require(IPAddress("10.20.0.0"))
-        #expect(try #require(IPAddress("10.20.99.1")).isIn(network: network, prefixLength: 16))
-        #expect(try !#require(IPAddress("10.21.0.1")).isIn(network: network, prefixLength: 16))
-        #expect(try !#require(IPAddress("::1")).isIn(network: network, prefixLength: 0))
+        let network = try #require(SSHDConfigAddress("10.20.0.0"))
+        #expect(try #require(SSHDConfigAddress("10.20.99.1")).isIn(network: network, prefixLength: 16))
+        #expect(try !#require(SSHDConfigAddress("10.21.0.1")).isIn(network: network, prefixLength: 16))
+        #expect(try !#require(SSHDConfigAddress("::1")).isIn(network: network, prefixLength: 0))
     }
 }

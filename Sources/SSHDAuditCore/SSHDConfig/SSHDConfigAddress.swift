@@ -1,9 +1,10 @@
-/// A numeric IPv4 or IPv6 address, parsed and printed without the C library.
+/// A numeric IPv4 or IPv6 address as sshd_config uses it (ListenAddress, Match Address), parsed and printed
+/// without the C library.
 ///
 /// sshd parses addresses with `getaddrinfo(AI_NUMERICHOST)` and prints them with `getnameinfo`; this type
 /// accepts the usual numeric forms and prints the same canonical text (`inet_ntop` style, `::` for the
 /// longest run of zero groups).
-public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
+public struct SSHDConfigAddress: Sendable, Hashable, CustomStringConvertible {
     /// The address family.
     public enum Family: Sendable, Hashable {
         case inet
@@ -35,12 +36,12 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `0.0.0.0`, the IPv4 wildcard.
-    public static let anyIPv4 = IPAddress(family: .inet, bytes: [0, 0, 0, 0])
+    public static let anyIPv4 = SSHDConfigAddress(family: .inet, bytes: [0, 0, 0, 0])
     /// `::`, the IPv6 wildcard.
-    public static let anyIPv6 = IPAddress(family: .inet6, bytes: [UInt8](repeating: 0, count: 16))
+    public static let anyIPv6 = SSHDConfigAddress(family: .inet6, bytes: [UInt8](repeating: 0, count: 16))
 
     /// Whether this address lies in `network`/`prefixLength`.
-    public func isIn(network: IPAddress, prefixLength: Int) -> Bool {
+    public func isIn(network: SSHDConfigAddress, prefixLength: Int) -> Bool {
         guard self.family == network.family else { return false }
         return Self.masked(self.bytes, prefixLength) == Self.masked(network.bytes, prefixLength)
     }
