@@ -52,31 +52,34 @@ struct EventsCommand: ParsableCommand {
         var errors = BufferedOutput.standardError()
         var summary = SSHDLogSummary()
         var failed = false
+        // Read once: ArgumentParser's property wrappers are too slow to consult a million times.
+        let json = self.json
+        let printEvents = !self.summaryOnly
         for file in self.files {
             do {
                 try reader.forEachLine(inFile: file) { line in
                     let result = parser.parse(line: line)
                     summary.record(result)
-                    guard !self.summaryOnly, case .event(let event) = result else { return }
-                    if self.json {
-                        event.appendJSONLine(to: &output.bytes)
+                    guard printEvents, case .event(let event) = result else { return }
+                    if json {
+                        event.appendJSONLine(to: &output.buffer)
                     } else {
-                        event.appendTextLine(to: &output.bytes)
+                        event.appendTextLine(to: &output.buffer)
                     }
                     try output.flushIfFull()
                 }
             } catch {
                 failed = true
                 try output.flush()
-                errors.bytes.append(contentsOf: "sshd-auditor events: \(file): \(error)\n".utf8)
+                errors.buffer.append("sshd-auditor events: \(file): \(error)\n")
                 try errors.flush()
             }
         }
         try output.flush()
         if self.json {
-            summary.appendJSONLine(to: &errors.bytes)
+            summary.appendJSONLine(to: &errors.buffer)
         } else {
-            summary.appendText(to: &errors.bytes)
+            summary.appendText(to: &errors.buffer)
         }
         try errors.flush()
         if failed { throw ExitCode.failure }

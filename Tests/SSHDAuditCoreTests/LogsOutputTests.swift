@@ -20,30 +20,30 @@ struct LogsOutputTests {
 
     @Test("JSON: one object per line, fields in order, strings escaped, controls as \\u")
     func json() throws {
-        var out: [UInt8] = []
+        var out = ByteWriter()
         self.event.appendJSONLine(to: &out)
-        let line = String(decoding: out, as: UTF8.self)
+        let line = String(decoding: out.bytes, as: UTF8.self)
         #expect(
             line
-                == #"{"time":"2026-11-21T10:00:00Z","host":"web1","program":"sshd-session","pid":77,"kind":"failed_password","user":"a \"b\"\\\u001b[2J\u0085","address":"203.0.113.1","port":22,"method":"password","invalid_user":true,"preauth":true}"#
+                == #"{"kind":"failed_password","time":"2026-11-21T10:00:00Z","host":"web1","program":"sshd-session","pid":77,"user":"a \"b\"\\\u001b[2J\u0085","address":"203.0.113.1","port":22,"method":"password","invalid_user":true,"preauth":true}"#
                 + "\n"
         )
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(out)) as? [String: Any])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(out.bytes)) as? [String: Any])
         #expect(object["user"] as? String == self.event.user)
     }
 
     @Test("text: plain tokens bare, anything else quoted and escaped")
     func text() {
-        var out: [UInt8] = []
+        var out = ByteWriter()
         self.event.appendTextLine(to: &out)
         #expect(
-            String(decoding: out, as: UTF8.self)
+            String(decoding: out.bytes, as: UTF8.self)
                 == #"2026-11-21T10:00:00Z web1 sshd-session[77] failed_password user="a \"b\"\\\u001b[2J\u0085" address=203.0.113.1 port=22 method=password invalid_user preauth"#
                 + "\n"
         )
-        var bare: [UInt8] = []
+        var bare = ByteWriter()
         SSHDLogEvent(kind: .other, detail: "x y").appendTextLine(to: &bare)
-        #expect(String(decoding: bare, as: UTF8.self) == "- - - other message=\"x y\"\n")
+        #expect(String(decoding: bare.bytes, as: UTF8.self) == "- - - other message=\"x y\"\n")
     }
 
     @Test("the summary counts lines by outcome and events by kind")
@@ -67,15 +67,15 @@ struct LogsOutputTests {
         #expect(summary.unframedLines == 1)
         #expect(summary[.invalidUser] == 2)
         #expect(summary[.other] == 1)
-        var text: [UInt8] = []
+        var text = ByteWriter()
         summary.appendText(to: &text)
         #expect(
-            String(decoding: text, as: UTF8.self)
+            String(decoding: text.bytes, as: UTF8.self)
                 == "lines 5, sshd 3, other programs 1, not syslog 1\ninvalid_user 2\nother 1\n"
         )
-        var json: [UInt8] = []
+        var json = ByteWriter()
         summary.appendJSONLine(to: &json)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(json)) as? [String: Any])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.bytes)) as? [String: Any])
         let kinds = try #require(object["kinds"] as? [String: Int])
         #expect(kinds.count == SSHDLogEventKind.allCases.count)
         #expect(kinds["invalid_user"] == 2)

@@ -8,16 +8,16 @@ struct LogsRobustnessTests {
     func exercise(_ bytes: [UInt8], framing: SSHDLogParser.Framing = .syslog) throws -> SSHDLogParser.LineResult {
         let result = bytes.withUnsafeBufferPointer { SSHDLogParser(framing: framing, year: 2026).parse(line: $0) }
         if case .event(let event) = result {
-            var json: [UInt8] = []
+            var json = ByteWriter()
             event.appendJSONLine(to: &json)
-            #expect(json.last == 0x0A)
-            #expect(json.dropLast().contains(0x0A) == false)
-            let object = try JSONSerialization.jsonObject(with: Data(json.dropLast()))
+            #expect(json.bytes.last == 0x0A)
+            #expect(json.bytes.dropLast().contains(0x0A) == false)
+            let object = try JSONSerialization.jsonObject(with: Data(json.bytes.dropLast()))
             #expect((object as? [String: Any])?["kind"] as? String == event.kind.rawValue)
-            var text: [UInt8] = []
+            var text = ByteWriter()
             event.appendTextLine(to: &text)
             // One line, and no raw control characters that a terminal would act on.
-            #expect(text.dropLast().allSatisfy { $0 >= 0x20 && $0 != 0x7F })
+            #expect(text.bytes.dropLast().allSatisfy { $0 >= 0x20 && $0 != 0x7F })
         }
         return result
     }

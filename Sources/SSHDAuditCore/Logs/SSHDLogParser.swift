@@ -14,7 +14,7 @@ public struct SSHDLogParser: Sendable {
     /// What one line turned out to be.
     public enum LineResult: Sendable, Hashable {
         /// A line from an sshd program, classified (possibly as ``SSHDLogEventKind/other``).
-        case event(SSHDLogEvent)
+        indirect case event(SSHDLogEvent)
         /// A well-formed syslog line from some other program (CRON, sudo, systemd-logind, ...).
         case otherProgram
         /// A line with none of the syslog framings (a diagnostic for text input).
@@ -35,11 +35,14 @@ public struct SSHDLogParser: Sendable {
     public func parse(line: UnsafeBufferPointer<UInt8>) -> LineResult {
         switch self.framing {
         case .message:
-            return .event(SSHDMessageClassifier.classify(line, from: 0, end: line.count))
+            var event = SSHDLogEvent(kind: .other)
+            SSHDMessageClassifier.classify(line, from: 0, end: line.count, into: &event)
+            return .event(event)
         case .syslog:
             guard let parts = SyslogLineParser.parse(line, year: self.year) else { return .unframed }
             guard let program = Self.program(line, parts.program) else { return .otherProgram }
-            var event = SSHDMessageClassifier.classify(line, from: parts.message.lowerBound, end: line.count)
+            var event = SSHDLogEvent(kind: .other)
+            SSHDMessageClassifier.classify(line, from: parts.message.lowerBound, end: line.count, into: &event)
             event.timestamp = parts.timestamp
             event.program = program
             event.pid = parts.pid

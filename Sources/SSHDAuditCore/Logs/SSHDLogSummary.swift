@@ -36,38 +36,38 @@ public struct SSHDLogSummary: Sendable, Hashable {
     /// One JSON object and a newline:
     /// `{"lines":N,"sshd_lines":N,"other_program_lines":N,"unframed_lines":N,"kinds":{"accepted":N,...}}`, listing
     /// every kind (zeros included) so consumers need no defaults.
-    public func appendJSONLine(to out: inout [UInt8]) {
-        out.append(contentsOf: #"{"lines":"#.utf8)
+    public func appendJSONLine(to out: inout ByteWriter) {
+        out.append(#"{"lines":"#)
         out.appendDecimal(self.lines)
-        out.append(contentsOf: #","sshd_lines":"#.utf8)
+        out.append(#","sshd_lines":"#)
         out.appendDecimal(self.sshdLines)
-        out.append(contentsOf: #","other_program_lines":"#.utf8)
+        out.append(#","other_program_lines":"#)
         out.appendDecimal(self.otherProgramLines)
-        out.append(contentsOf: #","unframed_lines":"#.utf8)
+        out.append(#","unframed_lines":"#)
         out.appendDecimal(self.unframedLines)
-        out.append(contentsOf: #","kinds":{"#.utf8)
+        out.append(#","kinds":{"#)
         for (offset, kind) in SSHDLogEventKind.allCases.enumerated() {
             if offset > 0 { out.append(UInt8(ascii: ",")) }
             out.appendJSONString(kind.rawValue)
             out.append(UInt8(ascii: ":"))
             out.appendDecimal(self.counts[offset])
         }
-        out.append(contentsOf: "}}\n".utf8)
+        out.append("}}\n")
     }
 
     /// A header line with the line counts, then `KIND COUNT` for each kind seen, in declaration order.
-    public func appendText(to out: inout [UInt8]) {
-        out.append(contentsOf: "lines ".utf8)
+    public func appendText(to out: inout ByteWriter) {
+        out.append("lines ")
         out.appendDecimal(self.lines)
-        out.append(contentsOf: ", sshd ".utf8)
+        out.append(", sshd ")
         out.appendDecimal(self.sshdLines)
-        out.append(contentsOf: ", other programs ".utf8)
+        out.append(", other programs ")
         out.appendDecimal(self.otherProgramLines)
-        out.append(contentsOf: ", not syslog ".utf8)
+        out.append(", not syslog ")
         out.appendDecimal(self.unframedLines)
         out.append(UInt8(ascii: "\n"))
         for (offset, kind) in SSHDLogEventKind.allCases.enumerated() where self.counts[offset] > 0 {
-            out.append(contentsOf: kind.rawValue.utf8)
+            out.append(kind.rawValue)
             out.append(UInt8(ascii: " "))
             out.appendDecimal(self.counts[offset])
             out.append(UInt8(ascii: "\n"))

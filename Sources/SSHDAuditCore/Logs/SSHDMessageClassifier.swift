@@ -20,11 +20,21 @@ public enum SSHDMessageClassifier {
 
     /// Classifies the message bytes `message` (the text after `sshd[PID]: `).
     public static func classify(_ message: UnsafeBufferPointer<UInt8>) -> SSHDLogEvent {
-        classify(message, from: 0, end: message.count)
+        var event = SSHDLogEvent(kind: .other)
+        classify(message, from: 0, end: message.count, into: &event)
+        return event
     }
 
-    /// Classifies `message[start..<end]`.
-    static func classify(_ m: UnsafeBufferPointer<UInt8>, from start: Int, end fullEnd: Int) -> SSHDLogEvent {
+    /// Classifies `message[start..<end]` into `event`, which must be fresh (`SSHDLogEvent(kind: .other)`).
+    ///
+    /// Filling a caller's value field by field, rather than returning a new one, spares copying the whole event
+    /// (a few hundred bytes) several times per line on the hot path.
+    static func classify(
+        _ m: UnsafeBufferPointer<UInt8>,
+        from start: Int,
+        end fullEnd: Int,
+        into event: inout SSHDLogEvent
+    ) {
         var end = fullEnd
         // Trailing CR (a CRLF file) and spaces are not part of any format.
         while end > start, m[end - 1] == UInt8(ascii: "\r") || m[end - 1] == UInt8(ascii: " ") { end -= 1 }
@@ -41,98 +51,111 @@ public enum SSHDMessageClassifier {
         } else if m.matches("fatal: ", at: begin, end: end) {
             begin += 7
         }
-        var event =
-            recognise(m, from: begin, end: end)
-            ?? SSHDLogEvent(kind: .other, detail: m.string(from: start, end: fullEnd))
+        if !recognise(m, from: begin, end: end, into: &event) {
+            // A recogniser may have filled some fields before the line failed its format: start afresh.
+            event = SSHDLogEvent(kind: .other, detail: m.string(from: start, end: fullEnd))
+        }
         event.preauth = preauth
-        return event
     }
 
     // MARK: - Dispatch
 
-    private static func recognise(_ m: UnsafeBufferPointer<UInt8>, from s: Int, end e: Int) -> SSHDLogEvent? {
-        guard s < e else { return nil }
+    private static func recognise(
+        _ m: UnsafeBufferPointer<UInt8>,
+        from s: Int,
+        end e: Int,
+        into event: inout SSHDLogEvent
+    ) -> Bool {
+        guard s < e else { return false }
         switch m[s] {
         case UInt8(ascii: "A"):
             if let rest = m.index(after: "Accepted ", at: s, end: e) {
-                return authResult(m, from: rest, end: e, accepted: true)
+                return authResult(m, from: rest, end: e, accepted: true, into: &event)
             }
             if let rest = m.index(after: "Authentication refused: bad ownership or modes for ", at: s, end: e) {
-                return badModes(m, from: rest, end: e)
+                return badModes(m, from: rest, end: e, into: &event)
             }
         case UInt8(ascii: "F"):
             if let rest = m.index(after: "Failed ", at: s, end: e) {
-                return authResult(m, from: rest, end: e, accepted: false)
+                return authResult(m, from: rest, end: e, accepted: false, into: &event)
             }
         case UInt8(ascii: "I"):
-            if let rest = m.index(after: "Invalid user ", at: s, end: e) { return invalidUser(m, from: rest, end: e) }
+            if let rest = m.index(after: "Invalid user ", at: s, end: e) {
+                return invalidUser(m, from: rest, end: e, into: &event)
+            }
         case UInt8(ascii: "C"):
             if let rest = m.index(after: "Connection closed by ", at: s, end: e) {
-                return connectionEnd(.connectionClosed, m, from: rest, end: e)
+                return connectionEnd(.connectionClosed, m, from: rest, end: e, into: &event)
             }
             if let rest = m.index(after: "Connection reset by ", at: s, end: e) {
-                return connectionEnd(.connectionReset, m, from: rest, end: e)
+                return connectionEnd(.connectionReset, m, from: rest, end: e, into: &event)
             }
         case UInt8(ascii: "D"):
             if let rest = m.index(after: "Disconnected from ", at: s, end: e) {
-                return connectionEnd(.disconnected, m, from: rest, end: e)
+                return connectionEnd(.disconnected, m, from: rest, end: e, into: &event)
             }
         case UInt8(ascii: "R"):
             if let rest = m.index(after: "Received disconnect from ", at: s, end: e) {
-                return receivedDisconnect(m, from: rest, end: e)
+                return receivedDisconnect(m, from: rest, end: e, into: &event)
             }
             if let rest = m.index(after: "Received signal ", at: s, end: e) {
-                return terminating(m, from: rest, end: e)
+                return terminating(m, from: rest, end: e, into: &event)
             }
         case UInt8(ascii: "T"):
             if let rest = m.index(after: "Timeout before authentication for ", at: s, end: e) {
-                return timeout(m, from: rest, end: e)
+                return timeout(m, from: rest, end: e, into: &event)
             }
         case UInt8(ascii: "S"):
             if let rest = m.index(after: "Server listening on ", at: s, end: e) {
-                return listening(m, from: rest, end: e)
+                return listening(m, from: rest, end: e, into: &event)
             }
         case UInt8(ascii: "B"):
-            if let rest = m.index(after: "Bind to port ", at: s, end: e) { return bindFailed(m, from: rest, end: e) }
+            if let rest = m.index(after: "Bind to port ", at: s, end: e) {
+                return bindFailed(m, from: rest, end: e, into: &event)
+            }
         case UInt8(ascii: "M"):
             if let rest = m.index(after: "Missing privilege separation directory: ", at: s, end: e), rest < e {
-                return SSHDLogEvent(kind: .missingPrivilegeSeparationDirectory, path: m.string(from: rest, end: e))
+                event.kind = .missingPrivilegeSeparationDirectory
+                event.path = m.string(from: rest, end: e)
+                return true
             }
             if let rest = m.index(after: "Maxstartups logging rate-limited: additional ", at: s, end: e) {
-                return rateLimited(m, reason: "MaxStartups", from: rest, end: e)
+                return rateLimited(m, reason: "MaxStartups", from: rest, end: e, into: &event)
             }
         case UInt8(ascii: "P"):
             if let rest = m.index(after: "PerSourcePenalties logging rate-limited: additional ", at: s, end: e) {
-                return rateLimited(m, reason: "PerSourcePenalties", from: rest, end: e)
+                return rateLimited(m, reason: "PerSourcePenalties", from: rest, end: e, into: &event)
             }
         case UInt8(ascii: "b"):
             if e - s == 32 && m.matches("beginning MaxStartups throttling", at: s, end: e) {
-                return SSHDLogEvent(kind: .maxStartupsBegin)
+                event.kind = .maxStartupsBegin
+                return true
             }
         case UInt8(ascii: "i"):
             if let rest = m.index(after: "in MaxStartups throttling for ", at: s, end: e) {
-                return throttling(.maxStartupsThrottling, m, from: rest, end: e)
+                return throttling(.maxStartupsThrottling, m, from: rest, end: e, into: &event)
             }
         case UInt8(ascii: "e"):
             if let rest = m.index(after: "exited MaxStartups throttling after ", at: s, end: e) {
-                return throttling(.maxStartupsExited, m, from: rest, end: e)
+                return throttling(.maxStartupsExited, m, from: rest, end: e, into: &event)
             }
         case UInt8(ascii: "d"):
             if let rest = m.index(after: "drop connection #", at: s, end: e) {
-                return dropConnection(m, from: rest, end: e)
+                return dropConnection(m, from: rest, end: e, into: &event)
             }
         case UInt8(ascii: "m"):
             if let rest = m.index(after: "maximum authentication attempts exceeded for ", at: s, end: e) {
-                return maxAuthTries(m, from: rest, end: e)
+                return maxAuthTries(m, from: rest, end: e, into: &event)
             }
         case UInt8(ascii: "s"):
             if e - s == 39 && m.matches("sshd: no hostkeys available -- exiting.", at: s, end: e) {
-                return SSHDLogEvent(kind: .noHostKeys)
+                event.kind = .noHostKeys
+                return true
             }
         default:
             break
         }
-        return nil
+        return false
     }
 
     // MARK: - Authentication
@@ -142,12 +165,13 @@ public enum SSHDMessageClassifier {
         _ m: UnsafeBufferPointer<UInt8>,
         from s: Int,
         end e: Int,
-        accepted: Bool
-    ) -> SSHDLogEvent? {
+        accepted: Bool,
+        into event: inout SSHDLogEvent
+    ) -> Bool {
         guard let methodEnd = m.firstIndex(of: UInt8(ascii: " "), from: s, end: e), methodEnd > s,
             m.matches(" for ", at: methodEnd, end: e),
             let tail = sshTail(m, from: methodEnd + 5, end: e)
-        else { return nil }
+        else { return false }
         var userStart = methodEnd + 5
         let invalid = m.matches("invalid user ", at: userStart, end: tail.fromIndex)
         if invalid { userStart += 13 }
@@ -161,30 +185,33 @@ public enum SSHDMessageClassifier {
         } else {
             kind = .failedOther
         }
-        return SSHDLogEvent(
-            kind: kind,
-            user: m.string(from: userStart, end: tail.fromIndex),
-            invalidUser: invalid,
-            address: m.string(from: tail.addressStart, end: tail.addressEnd),
-            port: tail.port,
-            method: m.string(from: s, end: methodEnd),
-            detail: tail.detailStart.map { m.string(from: $0, end: e) }
-        )
+        event.kind = kind
+        event.user = m.string(from: userStart, end: tail.fromIndex)
+        event.invalidUser = invalid
+        event.address = m.string(from: tail.addressStart, end: tail.addressEnd)
+        event.port = tail.port
+        event.method = m.string(from: s, end: methodEnd)
+        event.detail = tail.detailStart.map { m.string(from: $0, end: e) }
+        return true
     }
 
     /// `[invalid user ]USER from ADDR port PORT ssh2` (auth.c `auth_maxtries_exceeded`).
-    private static func maxAuthTries(_ m: UnsafeBufferPointer<UInt8>, from s: Int, end e: Int) -> SSHDLogEvent? {
-        guard let tail = sshTail(m, from: s, end: e), tail.detailStart == nil else { return nil }
+    private static func maxAuthTries(
+        _ m: UnsafeBufferPointer<UInt8>,
+        from s: Int,
+        end e: Int,
+        into event: inout SSHDLogEvent
+    ) -> Bool {
+        guard let tail = sshTail(m, from: s, end: e), tail.detailStart == nil else { return false }
         var userStart = s
         let invalid = m.matches("invalid user ", at: userStart, end: tail.fromIndex)
         if invalid { userStart += 13 }
-        return SSHDLogEvent(
-            kind: .maxAuthTriesExceeded,
-            user: m.string(from: userStart, end: tail.fromIndex),
-            invalidUser: invalid,
-            address: m.string(from: tail.addressStart, end: tail.addressEnd),
-            port: tail.port
-        )
+        event.kind = .maxAuthTriesExceeded
+        event.user = m.string(from: userStart, end: tail.fromIndex)
+        event.invalidUser = invalid
+        event.address = m.string(from: tail.addressStart, end: tail.addressEnd)
+        event.port = tail.port
+        return true
     }
 
     /// Where the fixed tail ` from ADDR port PORT ssh2[: DETAIL]` sits in `s..<e`.
@@ -230,17 +257,21 @@ public enum SSHDMessageClassifier {
     }
 
     /// `USER from ADDR port PORT` (auth.c `getpwnamallow`), anchored at the end of the line.
-    private static func invalidUser(_ m: UnsafeBufferPointer<UInt8>, from s: Int, end e: Int) -> SSHDLogEvent? {
+    private static func invalidUser(
+        _ m: UnsafeBufferPointer<UInt8>,
+        from s: Int,
+        end e: Int,
+        into event: inout SSHDLogEvent
+    ) -> Bool {
         guard let (addressStart, addressEnd, port) = addressPortTail(m, from: s, end: e),
             m.matches(" from ", at: addressStart - 6, end: addressStart), addressStart - 6 >= s
-        else { return nil }
-        return SSHDLogEvent(
-            kind: .invalidUser,
-            user: m.string(from: s, end: addressStart - 6),
-            invalidUser: true,
-            address: m.string(from: addressStart, end: addressEnd),
-            port: port
-        )
+        else { return false }
+        event.kind = .invalidUser
+        event.user = m.string(from: s, end: addressStart - 6)
+        event.invalidUser = true
+        event.address = m.string(from: addressStart, end: addressEnd)
+        event.port = port
+        return true
     }
 
     /// `[authenticating user USER |invalid user USER |user USER ]ADDR port PORT` (packet.c's connection id).
@@ -248,15 +279,14 @@ public enum SSHDMessageClassifier {
         _ kind: SSHDLogEventKind,
         _ m: UnsafeBufferPointer<UInt8>,
         from s: Int,
-        end e: Int
-    ) -> SSHDLogEvent? {
-        guard let (addressStart, addressEnd, port) = addressPortTail(m, from: s, end: e) else { return nil }
-        var event = SSHDLogEvent(
-            kind: kind,
-            address: m.string(from: addressStart, end: addressEnd),
-            port: port
-        )
-        guard addressStart > s else { return event }
+        end e: Int,
+        into event: inout SSHDLogEvent
+    ) -> Bool {
+        guard let (addressStart, addressEnd, port) = addressPortTail(m, from: s, end: e) else { return false }
+        event.kind = kind
+        event.address = m.string(from: addressStart, end: addressEnd)
+        event.port = port
+        guard addressStart > s else { return true }
         // Everything left of the address is the log preamble naming the user; it ends in the space before ADDR.
         let preambleEnd = addressStart - 1
         let userStart: Int
@@ -268,11 +298,11 @@ public enum SSHDMessageClassifier {
         } else if let rest = m.index(after: "user ", at: s, end: addressStart) {
             userStart = rest
         } else {
-            return nil
+            return false
         }
-        guard userStart <= preambleEnd else { return nil }
+        guard userStart <= preambleEnd else { return false }
         event.user = m.string(from: userStart, end: preambleEnd)
-        return event
+        return true
     }
 
     /// ` ADDR port PORT` at the very end of `s..<e`: the address is the word before ` port `, validated.
@@ -296,60 +326,70 @@ public enum SSHDMessageClassifier {
     private static func receivedDisconnect(
         _ m: UnsafeBufferPointer<UInt8>,
         from s: Int,
-        end e: Int
-    ) -> SSHDLogEvent? {
+        end e: Int,
+        into event: inout SSHDLogEvent
+    ) -> Bool {
         guard let portWord = m.firstIndex(of: " port ", from: s, end: e), m.isIPAddress(from: s, end: portWord)
-        else { return nil }
+        else { return false }
         let portStart = portWord + 6
         let portEnd = m.digitsEnd(from: portStart, end: e)
         guard let port = m.decimal(from: portStart, end: portEnd), portEnd < e, m[portEnd] == UInt8(ascii: ":")
-        else { return nil }
+        else { return false }
         let codeEnd = m.digitsEnd(from: portEnd + 1, end: e)
-        guard let code = m.decimal(from: portEnd + 1, end: codeEnd) else { return nil }
+        guard let code = m.decimal(from: portEnd + 1, end: codeEnd) else { return false }
         var textStart = codeEnd
         if m.matches(": ", at: textStart, end: e) { textStart += 2 }
-        return SSHDLogEvent(
-            kind: .receivedDisconnect,
-            address: m.string(from: s, end: portWord),
-            port: port,
-            count: code,
-            detail: m.string(from: textStart, end: e)
-        )
+        event.kind = .receivedDisconnect
+        event.address = m.string(from: s, end: portWord)
+        event.port = port
+        event.count = code
+        event.detail = m.string(from: textStart, end: e)
+        return true
     }
 
     /// `ADDR port PORT` (up to 9.7) or `connection from ADDR[ to LADDR], pid = N[ STATUS]` (9.8+).
-    private static func timeout(_ m: UnsafeBufferPointer<UInt8>, from s: Int, end e: Int) -> SSHDLogEvent? {
+    private static func timeout(
+        _ m: UnsafeBufferPointer<UInt8>,
+        from s: Int,
+        end e: Int,
+        into event: inout SSHDLogEvent
+    ) -> Bool {
         if let rest = m.index(after: "connection from ", at: s, end: e) {
-            guard let pidWord = m.firstIndex(of: ", pid = ", from: rest, end: e) else { return nil }
+            guard let pidWord = m.firstIndex(of: ", pid = ", from: rest, end: e) else { return false }
             let pidEnd = m.digitsEnd(from: pidWord + 8, end: e)
-            guard let pid = m.decimal(from: pidWord + 8, end: pidEnd) else { return nil }
-            var event = SSHDLogEvent(kind: .timeoutBeforeAuthentication, sessionPID: pid)
+            guard let pid = m.decimal(from: pidWord + 8, end: pidEnd) else { return false }
+            event.kind = .timeoutBeforeAuthentication
+            event.sessionPID = pid
             if let to = m.firstIndex(of: " to ", from: rest, end: pidWord) {
                 guard m.isIPAddress(from: rest, end: to), m.isIPAddress(from: to + 4, end: pidWord) else {
-                    return nil
+                    return false
                 }
                 event.address = m.string(from: rest, end: to)
                 event.listenerAddress = m.string(from: to + 4, end: pidWord)
             } else {
-                guard m.isIPAddress(from: rest, end: pidWord) else { return nil }
+                guard m.isIPAddress(from: rest, end: pidWord) else { return false }
                 event.address = m.string(from: rest, end: pidWord)
             }
-            return event
+            return true
         }
         guard let (addressStart, addressEnd, port) = addressPortTail(m, from: s, end: e), addressStart == s else {
-            return nil
+            return false
         }
-        return SSHDLogEvent(
-            kind: .timeoutBeforeAuthentication,
-            address: m.string(from: addressStart, end: addressEnd),
-            port: port
-        )
+        event.kind = .timeoutBeforeAuthentication
+        event.address = m.string(from: addressStart, end: addressEnd)
+        event.port = port
+        return true
     }
 
     // MARK: - Listener
 
     /// `N from [ADDR]:PORT on [LADDR]:LPORT REASON` (sshd.c `drop_connection`).
-    private static func dropConnection(_ m: UnsafeBufferPointer<UInt8>, from s: Int, end e: Int) -> SSHDLogEvent? {
+    private static func dropConnection(
+        _ m: UnsafeBufferPointer<UInt8>,
+        from s: Int,
+        end e: Int,
+        into event: inout SSHDLogEvent
+    ) -> Bool {
         let startupsEnd = m.digitsEnd(from: s, end: e)
         guard let startups = m.decimal(from: s, end: startupsEnd),
             m.matches(" from [", at: startupsEnd, end: e),
@@ -357,16 +397,14 @@ public enum SSHDMessageClassifier {
             m.matches(" on [", at: remote.end, end: e),
             let local = bracketedEndpoint(m, from: remote.end + 4, end: e),
             local.end < e, m[local.end] == UInt8(ascii: " ")
-        else { return nil }
+        else { return false }
         let reasonStart = local.end + 1
-        var event = SSHDLogEvent(
-            kind: .dropConnection,
-            address: remote.address,
-            port: remote.port,
-            listenerAddress: local.address,
-            listenerPort: local.port,
-            count: startups
-        )
+        event.kind = .dropConnection
+        event.address = remote.address
+        event.port = remote.port
+        event.listenerAddress = local.address
+        event.listenerPort = local.port
+        event.count = startups
         switch e - reasonStart {
         case 16 where m.matches("past MaxStartups", at: reasonStart, end: e),
             16 where m.matches("past Maxstartups", at: reasonStart, end: e),
@@ -375,11 +413,11 @@ public enum SSHDMessageClassifier {
         case 18 where m.matches("PerSourcePenalties", at: reasonStart, end: e):
             event.dropReason = "PerSourcePenalties"
         default:
-            guard m.matches("penalty: ", at: reasonStart, end: e) else { return nil }
+            guard m.matches("penalty: ", at: reasonStart, end: e) else { return false }
             event.dropReason = "PerSourcePenalties"
             event.penalty = m.string(from: reasonStart + 9, end: e)
         }
-        return event
+        return true
     }
 
     /// `[ADDR]:PORT` starting at the `[`.
@@ -403,14 +441,18 @@ public enum SSHDMessageClassifier {
         _ kind: SSHDLogEventKind,
         _ m: UnsafeBufferPointer<UInt8>,
         from s: Int,
-        end e: Int
-    ) -> SSHDLogEvent? {
+        end e: Int,
+        into event: inout SSHDLogEvent
+    ) -> Bool {
         guard m.matches(" connections dropped", at: e - 20, end: e),
             let comma = m.firstIndex(of: UInt8(ascii: ","), from: s, end: e - 20),
             comma + 1 < e - 20, m[comma + 1] == UInt8(ascii: " "),
             let dropped = m.decimal(from: comma + 2, end: e - 20)
-        else { return nil }
-        return SSHDLogEvent(kind: kind, count: dropped, duration: m.string(from: s, end: comma))
+        else { return false }
+        event.kind = kind
+        event.count = dropped
+        event.duration = m.string(from: s, end: comma)
+        return true
     }
 
     /// `N connections dropped` after the rate-limit prefix (sshd.c, 10.0+).
@@ -418,65 +460,93 @@ public enum SSHDMessageClassifier {
         _ m: UnsafeBufferPointer<UInt8>,
         reason: String,
         from s: Int,
-        end e: Int
-    ) -> SSHDLogEvent? {
+        end e: Int,
+        into event: inout SSHDLogEvent
+    ) -> Bool {
         guard m.matches(" connections dropped", at: e - 20, end: e), let dropped = m.decimal(from: s, end: e - 20)
-        else { return nil }
-        return SSHDLogEvent(kind: .dropRateLimited, count: dropped, dropReason: reason)
+        else { return false }
+        event.kind = .dropRateLimited
+        event.count = dropped
+        event.dropReason = reason
+        return true
     }
 
     /// `ADDR port PORT.` with an optional ` rdomain NAME` before the dot.
-    private static func listening(_ m: UnsafeBufferPointer<UInt8>, from s: Int, end e: Int) -> SSHDLogEvent? {
+    private static func listening(
+        _ m: UnsafeBufferPointer<UInt8>,
+        from s: Int,
+        end e: Int,
+        into event: inout SSHDLogEvent
+    ) -> Bool {
         guard e > s, m[e - 1] == UInt8(ascii: "."),
             let portWord = m.firstIndex(of: " port ", from: s, end: e),
             m.isIPAddress(from: s, end: portWord)
-        else { return nil }
+        else { return false }
         let portEnd = m.digitsEnd(from: portWord + 6, end: e)
         guard let port = m.decimal(from: portWord + 6, end: portEnd),
             portEnd == e - 1 || m.matches(" rdomain ", at: portEnd, end: e)
-        else { return nil }
-        return SSHDLogEvent(
-            kind: .serverListening,
-            listenerAddress: m.string(from: s, end: portWord),
-            listenerPort: port
-        )
+        else { return false }
+        event.kind = .serverListening
+        event.listenerAddress = m.string(from: s, end: portWord)
+        event.listenerPort = port
+        return true
     }
 
     /// `PORT on ADDR failed: REASON.` (sshd.c `listen_on_addrs`).
-    private static func bindFailed(_ m: UnsafeBufferPointer<UInt8>, from s: Int, end e: Int) -> SSHDLogEvent? {
+    private static func bindFailed(
+        _ m: UnsafeBufferPointer<UInt8>,
+        from s: Int,
+        end e: Int,
+        into event: inout SSHDLogEvent
+    ) -> Bool {
         let portEnd = m.digitsEnd(from: s, end: e)
         guard let port = m.decimal(from: s, end: portEnd), m.matches(" on ", at: portEnd, end: e),
             let failed = m.firstIndex(of: " failed: ", from: portEnd + 4, end: e),
             m.isIPAddress(from: portEnd + 4, end: failed)
-        else { return nil }
+        else { return false }
         var reasonEnd = e
         if reasonEnd > failed + 9, m[reasonEnd - 1] == UInt8(ascii: ".") { reasonEnd -= 1 }
-        return SSHDLogEvent(
-            kind: .bindFailed,
-            listenerAddress: m.string(from: portEnd + 4, end: failed),
-            listenerPort: port,
-            detail: m.string(from: failed + 9, end: reasonEnd)
-        )
+        event.kind = .bindFailed
+        event.listenerAddress = m.string(from: portEnd + 4, end: failed)
+        event.listenerPort = port
+        event.detail = m.string(from: failed + 9, end: reasonEnd)
+        return true
     }
 
     /// `N; terminating.`
-    private static func terminating(_ m: UnsafeBufferPointer<UInt8>, from s: Int, end e: Int) -> SSHDLogEvent? {
+    private static func terminating(
+        _ m: UnsafeBufferPointer<UInt8>,
+        from s: Int,
+        end e: Int,
+        into event: inout SSHDLogEvent
+    ) -> Bool {
         let signalEnd = m.digitsEnd(from: s, end: e)
         guard let signal = m.decimal(from: s, end: signalEnd), e - signalEnd == 14,
             m.matches("; terminating.", at: signalEnd, end: e)
-        else { return nil }
-        return SSHDLogEvent(kind: .terminating, count: signal)
+        else { return false }
+        event.kind = .terminating
+        event.count = signal
+        return true
     }
 
     /// `file PATH` or `directory PATH` (misc.c `safe_path`).
-    private static func badModes(_ m: UnsafeBufferPointer<UInt8>, from s: Int, end e: Int) -> SSHDLogEvent? {
+    private static func badModes(
+        _ m: UnsafeBufferPointer<UInt8>,
+        from s: Int,
+        end e: Int,
+        into event: inout SSHDLogEvent
+    ) -> Bool {
         if let rest = m.index(after: "file ", at: s, end: e), rest < e {
-            return SSHDLogEvent(kind: .badModesFile, path: m.string(from: rest, end: e))
+            event.kind = .badModesFile
+            event.path = m.string(from: rest, end: e)
+            return true
         }
         if let rest = m.index(after: "directory ", at: s, end: e), rest < e {
-            return SSHDLogEvent(kind: .badModesDirectory, path: m.string(from: rest, end: e))
+            event.kind = .badModesDirectory
+            event.path = m.string(from: rest, end: e)
+            return true
         }
-        return nil
+        return false
     }
 }
 

@@ -173,30 +173,3 @@ extension UInt8 {
         (self &- UInt8(ascii: "0")) < 10 || ((self | 0x20) &- UInt8(ascii: "a")) < 6
     }
 }
-
-extension [UInt8] {
-    /// Appends `value` in decimal, zero-padded to at least `width` digits.
-    @inline(__always)
-    mutating func appendDecimal(_ value: Int, width: Int = 1) {
-        if value < 0 {
-            self.append(UInt8(ascii: "-"))
-            self.appendDecimal(Int(value.magnitude), width: width)
-            return
-        }
-        var divisor = 1
-        var digits = 1
-        while value / divisor >= 10 {
-            divisor &*= 10
-            digits += 1
-        }
-        var padding = width - digits
-        while padding > 0 {
-            self.append(UInt8(ascii: "0"))
-            padding -= 1
-        }
-        while divisor > 0 {
-            self.append(UInt8(ascii: "0") &+ UInt8((value / divisor) % 10))
-            divisor /= 10
-        }
-    }
-}

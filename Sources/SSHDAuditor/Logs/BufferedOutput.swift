@@ -1,10 +1,11 @@
+import SSHDAuditCore
 import SystemPackage
 
-/// A byte buffer in front of a file descriptor: callers append rendered lines to ``bytes`` and call
+/// A ``ByteWriter`` in front of a file descriptor: callers render lines into ``buffer`` and call
 /// ``flushIfFull()``; one `write(2)` goes out per ``capacity`` bytes instead of one per line.
 public struct BufferedOutput: ~Copyable {
     /// Rendered output not yet written.
-    public var bytes: [UInt8]
+    public var buffer: ByteWriter
     /// Size at which ``flushIfFull()`` writes.
     public let capacity: Int
     private let descriptor: FileDescriptor
@@ -22,21 +23,20 @@ public struct BufferedOutput: ~Copyable {
     private init(descriptor: FileDescriptor, capacity: Int) {
         self.descriptor = descriptor
         self.capacity = capacity
-        self.bytes = []
         // Room for the last line appended before a flush, which can push the buffer past its capacity.
-        self.bytes.reserveCapacity(capacity + 4096)
+        self.buffer = ByteWriter(capacity: capacity + 4096)
     }
 
     /// Writes the buffer if it holds ``capacity`` bytes or more.
     @inline(__always)
     public mutating func flushIfFull() throws {
-        if self.bytes.count >= self.capacity { try self.flush() }
+        if self.buffer.count >= self.capacity { try self.flush() }
     }
 
     /// Writes everything buffered (retrying short writes and `EINTR`).
     public mutating func flush() throws {
-        guard !self.bytes.isEmpty else { return }
-        try self.bytes.withUnsafeBytes { _ = try self.descriptor.writeAll($0) }
-        self.bytes.removeAll(keepingCapacity: true)
+        guard self.buffer.count > 0 else { return }
+        try self.buffer.withUnsafeBytes { bytes throws in _ = try self.descriptor.writeAll(bytes) }
+        self.buffer.removeAll()
     }
 }
