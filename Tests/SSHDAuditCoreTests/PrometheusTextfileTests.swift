@@ -8,7 +8,7 @@ struct PrometheusTextfileTests {
     func render() {
         var snapshot = SnapshotBuilder.healthy()
         snapshot.time = .milliseconds(1_800_000_000_042)
-        snapshot.startups = ListenerStartups(active: 3, start: 2, full: 3)
+        snapshot.startups = MaxStartupsGauge(active: 3, start: 2, full: 3)
         let report = HealthReport(results: [
             CheckResult(check: .sshdDown, findings: [Finding(check: .sshdDown, severity: .ok, summary: "up")]),
             CheckResult(

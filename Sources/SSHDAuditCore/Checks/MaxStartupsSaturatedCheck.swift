@@ -19,7 +19,7 @@ public struct MaxStartupsSaturatedCheck: HealthCheck {
         if let unit = snapshot.service?.name { fields[FindingField.unit] = unit }
         if let gauge = snapshot.startups { fields.merge(snapshot.startupsFields(gauge)) { $1 } }
 
-        if let gauge = snapshot.startups, gauge.active >= gauge.full {
+        if let gauge = snapshot.startups, gauge.isFull {
             return [
                 self.finding(
                     .critical,

@@ -21,7 +21,7 @@ public struct MaxStartupsThrottlingCheck: HealthCheck {
         }
         let fields = snapshot.startupsFields(gauge)
         let figures = "\(gauge.active) of \(gauge.start)-\(gauge.full) startups"
-        if gauge.active >= gauge.start {
+        if gauge.isThrottling {
             return [self.finding(.warning, "MaxStartups throttling: \(figures)", fields: fields)]
         }
         return [self.finding(.ok, figures, fields: fields)]

@@ -14,9 +14,11 @@ public struct PortMismatchCheck: HealthCheck {
         var problems: [String] = []
 
         if !comparison.foreign.isEmpty {
-            let holders = comparison.foreign.map { "\($0.endpoint) held by \($0.holder.label)" }
+            let holders = comparison.foreign.map { "\($0.endpoint) held by \(ListenerComparison.label($0.owner))" }
             problems.append(holders.joined(separator: ", "))
-            fields[FindingField.portHolder] = comparison.foreign.map(\.holder.label).joined(separator: " ")
+            fields[FindingField.portHolder] = comparison.foreign.map { ListenerComparison.label($0.owner) }.joined(
+                separator: " "
+            )
         }
         let bindFailures = snapshot.recentEvents([.bindFailed], within: snapshot.configuration.logWindow)
         if let failure = bindFailures.last {

@@ -33,7 +33,7 @@ public enum PrometheusTextfile {
             header("sshd_auditor_listening_port", "1 for each address and port sshd (or its socket unit) listens on.")
             for endpoint in Set(listeners).sorted() {
                 out +=
-                    "sshd_auditor_listening_port{address=\"\(Self.escaped(endpoint.address))\",port=\"\(endpoint.port)\"} 1\n"
+                    "sshd_auditor_listening_port{address=\"\(Self.escaped("\(endpoint.address)"))\",port=\"\(endpoint.port)\"} 1\n"
             }
         }
 

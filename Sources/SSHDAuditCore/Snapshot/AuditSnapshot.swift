@@ -18,10 +18,11 @@ public struct AuditSnapshot: Sendable, Hashable {
     public var configTest: ConfigTestResult?
     /// The effective on-disk sshd configuration (what the next start would use); `nil` when unreadable.
     public var sshdConfig: SSHDEffectiveConfig?
-    /// TCP sockets in LISTEN state on the host; `nil` when /proc/net/tcp could not be read.
-    public var listeners: [ListenerEndpoint]?
-    /// The listener's MaxStartups gauge; `nil` when sshd does not run or its title could not be read.
-    public var startups: ListenerStartups?
+    /// TCP sockets in LISTEN state on the host, with their owners; `nil` when /proc/net/tcp could not be read.
+    public var listeners: [ListeningSocket]?
+    /// The listener's MaxStartups gauge from its title; `nil` when sshd does not run or the title could not be
+    /// read.
+    public var startups: MaxStartupsGauge?
     /// The privilege separation directory (`/run/sshd` on Debian, `/var/empty` elsewhere); `nil` when unknown.
     public var privsepDirectory: PathProbe?
     /// Every configured host key; empty when not probed.
@@ -37,8 +38,8 @@ public struct AuditSnapshot: Sendable, Hashable {
         socket: UnitHealth? = nil,
         configTest: ConfigTestResult? = nil,
         sshdConfig: SSHDEffectiveConfig? = nil,
-        listeners: [ListenerEndpoint]? = nil,
-        startups: ListenerStartups? = nil,
+        listeners: [ListeningSocket]? = nil,
+        startups: MaxStartupsGauge? = nil,
         privsepDirectory: PathProbe? = nil,
         hostKeys: [PathProbe] = [],
         logEvents: [TimedLogEvent]? = nil
@@ -69,25 +70,28 @@ public struct AuditSnapshot: Sendable, Hashable {
         return (self.logEvents ?? []).filter { $0.time >= since && kinds.contains($0.event.kind) }.map(\.event)
     }
 
-    /// The listening endpoints held by sshd: by its main pid or a process named sshd, or by systemd (pid 1)
-    /// when the socket unit owns the port. `nil` when that cannot be told: no socket table, or no holder known
+    /// The listening sockets held by sshd: by its main pid or a process named sshd, or by systemd (pid 1)
+    /// when the socket unit owns the port. `nil` when that cannot be told: no socket table, or no owner known
     /// for any socket (the auditor could not read /proc/PID/fd).
-    public var sshdListeners: [ListenerEndpoint]? {
-        guard let listeners = self.listeners, listeners.contains(where: { !$0.holders.isEmpty }) else { return nil }
+    public var sshdListeners: [ListeningSocket]? {
+        guard let listeners = self.listeners, listeners.contains(where: { !$0.owners.isEmpty }) else { return nil }
         let mainPID = self.service?.mainPID ?? 0
-        return listeners.filter { endpoint in
-            endpoint.holders.contains { holder in
-                (mainPID != 0 && holder.pid == mainPID) || holder.command == "sshd"
-                    || (self.isSocketActivated && holder.pid == 1)
+        return listeners.filter { socket in
+            socket.owners.contains { owner in
+                (mainPID != 0 && owner.pid == mainPID) || owner.command == "sshd"
+                    || (self.isSocketActivated && owner.pid == 1)
             }
         }
     }
 
     /// The endpoints the on-disk configuration asks for (`listenaddress` lines of `sshd -T`); empty when the
     /// configuration was not read.
-    public var configuredEndpoints: [ListenerEndpoint] {
+    public var configuredEndpoints: [TCPEndpoint] {
         (self.sshdConfig?.listenAddresses ?? []).compactMap { listen in
-            UInt16(exactly: listen.port).map { ListenerEndpoint(address: "\(listen.address)", port: $0) }
+            guard let address = IPAddress(bytes: listen.address.bytes), let port = UInt16(exactly: listen.port) else {
+                return nil
+            }
+            return TCPEndpoint(address: address, port: port)
         }
     }
 }

@@ -51,7 +51,7 @@ struct ConfigChecksTests {
         var snapshot = SnapshotBuilder.healthy()
         snapshot.service = UnitHealth(name: "ssh.service", activeState: "inactive", subState: "dead")
         snapshot.socket = UnitHealth(name: "ssh.socket", activeState: "active", subState: "listening")
-        snapshot.listeners = [ListenerEndpoint(address: "::", port: 22, holders: [.init(pid: 1, command: "systemd")])]
+        snapshot.listeners = [SnapshotBuilder.socket("::", 22, pid: 1, command: "systemd")]
         #expect(ConfigNotAppliedCheck().evaluate(snapshot).first?.severity == .ok)
         #expect(PortMismatchCheck().evaluate(snapshot).first?.severity == .ok)
     }
@@ -66,9 +66,7 @@ struct ConfigChecksTests {
             subState: "failed",
             result: "exit-code"
         )
-        snapshot.listeners = [
-            ListenerEndpoint(address: "0.0.0.0", port: 22, holders: [.init(pid: 4242, command: "nc")])
-        ]
+        snapshot.listeners = [SnapshotBuilder.socket("0.0.0.0", 22, pid: 4242, command: "nc")]
         let finding = try #require(SnapshotBuilder.only(PortMismatchCheck().evaluate(snapshot)))
         #expect(finding.severity == .critical)
         #expect(finding.fields[FindingField.portHolder] == "nc[4242]")
@@ -112,5 +110,36 @@ struct ConfigChecksTests {
         snapshot.listeners = nil
         #expect(PortMismatchCheck().evaluate(snapshot).first?.severity == .unknown)
         #expect(ConfigNotAppliedCheck().evaluate(snapshot).first?.severity == .unknown)
+    }
+
+    @Test("no owners readable (no CAP_SYS_PTRACE): sockets on the configured ports stand for sshd's")
+    func ownersUnknown() throws {
+        var snapshot = SnapshotBuilder.healthy()
+        snapshot.listeners = [
+            SnapshotBuilder.socket("0.0.0.0", 22, pid: nil), SnapshotBuilder.socket("::", 22, pid: nil),
+        ]
+        #expect(snapshot.sshdListeners == nil)
+        #expect(ConfigNotAppliedCheck().evaluate(snapshot).first?.severity == .ok)
+        #expect(PortMismatchCheck().evaluate(snapshot).first?.severity == .ok)
+        snapshot.sshdConfig = SnapshotBuilder.sshdConfig("Port 2222\n")
+        let finding = try #require(SnapshotBuilder.only(ConfigNotAppliedCheck().evaluate(snapshot)))
+        #expect(finding.severity == .warning)
+        #expect(finding.fields[FindingField.listeningPorts] == "")
+    }
+
+    @Test("sshd on the port and another process on a specific address of it: the other one is named")
+    func sharedPort() throws {
+        var snapshot = SnapshotBuilder.healthy()
+        snapshot.listeners = [
+            SnapshotBuilder.sshd("0.0.0.0", 22),
+            SnapshotBuilder.sshd("::", 22),
+            SnapshotBuilder.socket("127.0.0.1", 22, pid: 999, command: "socat"),
+            SnapshotBuilder.socket("127.0.0.1", 8080, pid: 998, command: "python3"),
+        ]
+        let finding = try #require(SnapshotBuilder.only(PortMismatchCheck().evaluate(snapshot)))
+        #expect(finding.severity == .critical)
+        #expect(finding.fields[FindingField.portHolder] == "socat[999]")
+        #expect(finding.fields[FindingField.listeningAddresses] == "0.0.0.0:22 [::]:22")
+        #expect(ConfigNotAppliedCheck().evaluate(snapshot).first?.severity == .ok)
     }
 }

@@ -7,7 +7,7 @@ struct LoadAndLogChecksTests {
     func startups(_ active: Int, config: String = "MaxStartups 2:100:3\n") -> AuditSnapshot {
         var snapshot = SnapshotBuilder.healthy()
         snapshot.sshdConfig = SnapshotBuilder.sshdConfig(config)
-        snapshot.startups = ListenerStartups(active: active, start: 2, full: 3)
+        snapshot.startups = MaxStartupsGauge(active: active, start: 2, full: 3)
         return snapshot
     }
 

@@ -13,8 +13,33 @@ enum SnapshotBuilder {
         return evaluator.evaluate(path: "/etc/ssh/sshd_config", bytes: Array(text.utf8)).value
     }
 
-    static func sshd(_ address: String, _ port: UInt16, pid: Int32 = 812) -> ListenerEndpoint {
-        ListenerEndpoint(address: address, port: port, holders: [.init(pid: pid, command: "sshd")])
+    /// A LISTEN socket on `address`:`port` held by `command`[`pid`]; no owner when `pid` is nil.
+    static func socket(
+        _ address: String,
+        _ port: UInt16,
+        pid: Int32? = 812,
+        command: String = "sshd",
+        inode: UInt64? = nil
+    )
+        -> ListeningSocket
+    {
+        let ip = IPAddress(address)!
+        let entry = TCPSocketEntry(
+            family: ip.family,
+            local: TCPEndpoint(address: ip, port: port),
+            remote: TCPEndpoint(address: ip.family == .ipv4 ? .ipv4Unspecified : .ipv6Unspecified, port: 0),
+            state: .listen,
+            transmitQueue: 0,
+            receiveQueue: 0,
+            uid: 0,
+            inode: inode ?? UInt64(port) * 1000 + UInt64(address.utf8.count) + UInt64(pid ?? 0)
+        )
+        let owners = pid.map { [SocketOwner(pid: $0, fileDescriptor: 3, command: command)] } ?? []
+        return ListeningSocket(entry: entry, owners: owners)
+    }
+
+    static func sshd(_ address: String, _ port: UInt16, pid: Int32 = 812) -> ListeningSocket {
+        Self.socket(address, port, pid: pid)
     }
 
     static func event(_ kind: SSHDLogEventKind, secondsAgo: Int, address: String? = nil, path: String? = nil)
@@ -35,7 +60,7 @@ enum SnapshotBuilder {
             configTest: ConfigTestResult(exitStatus: 0),
             sshdConfig: Self.sshdConfig("Port 22\n"),
             listeners: [Self.sshd("0.0.0.0", 22), Self.sshd("::", 22)],
-            startups: ListenerStartups(active: 0, start: 10, full: 100),
+            startups: MaxStartupsGauge(active: 0, start: 10, full: 100),
             privsepDirectory: PathProbe(path: "/run/sshd", state: .present),
             hostKeys: [
                 PathProbe(path: "/etc/ssh/ssh_host_ed25519_key", state: .present),
