@@ -30,6 +30,12 @@ public enum HealthChecks {
             if findings.isEmpty {
                 findings = [Finding(check: id, severity: .ok, summary: "no problem found")]
             }
+            // Every alert names the ssh unit it is about, even when systemd could not be asked: the catalog
+            // text refers to it, and journald would print a missing field's name instead of its value.
+            let unit = snapshot.service?.name ?? snapshot.configuration.effectiveSSHUnits.first ?? "ssh.service"
+            for index in findings.indices where findings[index].fields[FindingField.unit] == nil {
+                findings[index].fields[FindingField.unit] = unit
+            }
             results.append(CheckResult(check: id, findings: findings))
         }
         return HealthReport(results: results)

@@ -17,7 +17,12 @@ public struct MaxStartupsSaturatedCheck: HealthCheck {
 
         var fields: [String: String] = [FindingField.droppedConnections: String(dropped)]
         if let unit = snapshot.service?.name { fields[FindingField.unit] = unit }
-        if let gauge = snapshot.startups { fields.merge(snapshot.startupsFields(gauge)) { $1 } }
+        if let gauge = snapshot.startups {
+            fields.merge(snapshot.startupsFields(gauge)) { $1 }
+        } else {
+            fields[FindingField.startups] = "unknown"
+            fields[FindingField.maxStartups] = snapshot.sshdConfig?.maxStartups.description ?? "unknown"
+        }
 
         if let gauge = snapshot.startups, gauge.isFull {
             return [

@@ -15,7 +15,16 @@ public struct MaxStartupsThrottlingCheck: HealthCheck {
                 within: snapshot.configuration.logWindow
             )
             if !lines.isEmpty {
-                return [self.finding(.warning, "sshd logged MaxStartups throttling (listener title unavailable)")]
+                return [
+                    self.finding(
+                        .warning,
+                        "sshd logged MaxStartups throttling (listener title unavailable)",
+                        fields: [
+                            FindingField.startups: "unknown",
+                            FindingField.maxStartups: snapshot.sshdConfig?.maxStartups.description ?? "unknown",
+                        ]
+                    )
+                ]
             }
             return [self.finding(.unknown, "the sshd listener's MaxStartups gauge could not be read")]
         }
