@@ -3,6 +3,24 @@
 /// They follow journald's rules (upper case, digits and `_`, no leading `_`, at most 64 characters) so the
 /// journal sink writes them unchanged, and the catalog refers to them as `@SSHD_UNIT@` and so on.
 public enum FindingField {
+    // MARK: - Fields of every alert entry
+
+    /// The check id, e.g. `sshd-down`.
+    public static let check = "SSHD_AUDITOR_CHECK"
+    /// The alert's state after the transition: its severity when raised (`warning`, `critical`, `unknown`),
+    /// `ok` when resolved.
+    public static let state = "SSHD_AUDITOR_STATE"
+    /// `raised` or `resolved`.
+    public static let transition = "SSHD_AUDITOR_TRANSITION"
+    /// The finding's subject (a source address, a path) when the check reports several.
+    public static let subject = "SSHD_AUDITOR_SUBJECT"
+    /// The severity before a severity change.
+    public static let previousState = "SSHD_AUDITOR_PREVIOUS_STATE"
+    /// How many comebacks were held back by the re-raise interval before this raise.
+    public static let suppressedRaises = "SSHD_AUDITOR_SUPPRESSED_RAISES"
+
+    // MARK: - Facts, set by the checks
+
     /// The ssh unit the finding is about, e.g. `ssh.service`.
     public static let unit = "SSHD_UNIT"
     /// The socket unit that listens for sshd when it is socket-activated, e.g. `ssh.socket`.
