@@ -19,11 +19,12 @@ struct EventsCommand: ParsableCommand {
 
             Text output: TIME HOST PROGRAM[PID] KIND key=value ..., values with spaces or control characters \
             quoted and escaped. With --json, standard output is JSON Lines (one object per event) and the \
-            summary on standard error is one JSON object.
+            summary on standard error is one JSON object. The exit status is 1 when a file could not be read \
+            (the others are still read), else 0.
 
             Examples:
               sshd-auditor events /var/log/auth.log
-              sshd-auditor events --json /var/log/auth.log.1 /var/log/auth.log > events.jsonl
+              sshd-auditor events --json /var/log/auth.log > events.jsonl
               sshd-auditor events --year 2025 old-auth.log
               journalctl -u ssh -o short-iso | sshd-auditor events -
               journalctl -u ssh -o cat | sshd-auditor events --framing message -
@@ -55,18 +56,26 @@ struct EventsCommand: ParsableCommand {
         // Read once: ArgumentParser's property wrappers are too slow to consult a million times.
         let json = self.json
         let printEvents = !self.summaryOnly
+        // One event variable for the whole run: the parser overwrites it in place for every sshd line.
+        var event = SSHDLogEvent(kind: .other)
         for file in self.files {
             do {
                 try reader.forEachLine(inFile: file) { line in
-                    let result = parser.parse(line: line)
-                    summary.record(result)
-                    guard printEvents, case .event(let event) = result else { return }
-                    if json {
-                        event.appendJSONLine(to: &output.buffer)
-                    } else {
-                        event.appendTextLine(to: &output.buffer)
+                    switch parser.parse(line: line, into: &event) {
+                    case .sshd:
+                        summary.recordEvent(event.kind)
+                        guard printEvents else { return }
+                        if json {
+                            event.appendJSONLine(to: &output.buffer)
+                        } else {
+                            event.appendTextLine(to: &output.buffer)
+                        }
+                        try output.flushIfFull()
+                    case .otherProgram:
+                        summary.recordOtherProgram()
+                    case .unframed:
+                        summary.recordUnframed()
                     }
-                    try output.flushIfFull()
                 }
             } catch {
                 failed = true

@@ -138,4 +138,60 @@ struct LogsFixtureTests {
             ]
         )
     }
+
+    @Test("the in-place parse overwrites the event for sshd lines only, and agrees with the boxed one")
+    func inPlace() throws {
+        let parser = SSHDLogParser(year: 2026)
+        var event = SSHDLogEvent(kind: .other)
+        func parse(_ line: String) -> (SSHDLogParser.LineKind, SSHDLogParser.LineResult) {
+            var copy = line
+            return copy.withUTF8 { (parser.parse(line: $0, into: &event), parser.parse(line: $0)) }
+        }
+        let (sshd, boxed) = parse("Nov 21 10:00:00 h sshd[1]: Invalid user a from 203.0.113.1 port 22")
+        #expect(sshd == .sshd)
+        #expect(boxed == .event(event))
+        #expect(event.user == "a")
+        #expect(parse("Nov 21 10:00:00 h CRON[1]: x").0 == .otherProgram)
+        #expect(parse("garbage").0 == .unframed)
+        #expect(event.user == "a")
+        _ = parse("Nov 21 10:00:00 h sshd[1]: Received signal 15; terminating.")
+        // Nothing of the previous event survives into the next.
+        #expect(
+            event
+                == SSHDLogEvent(
+                    kind: .terminating,
+                    timestamp: LogTimestamp(year: 2026, month: 11, day: 21, hour: 10, minute: 0, second: 0),
+                    host: "h",
+                    program: .sshd,
+                    pid: 1,
+                    count: 15
+                )
+        )
+    }
+
+    @Test("injection.log: user names built to look like addresses, ports or suffixes change nothing")
+    func injection() throws {
+        let fixture = LogFixture(file: "injection.log", framing: .syslog, kinds: [])
+        let parsed = try fixture.events()
+        #expect(parsed.diagnostics.isEmpty)
+        let events = parsed.value
+        #expect(
+            events.map(\.kind) == [
+                .invalidUser, .failedPassword, .failedPassword, .connectionClosed, .connectionClosed, .invalidUser,
+                .other, .other, .failedPassword, .invalidUser,
+            ]
+        )
+        let recognised = events.filter { $0.kind != .other }
+        #expect(recognised.allSatisfy { $0.address?.hasPrefix("198.51.100.6") == true })
+        #expect(recognised.map(\.port) == [45000, 45000, 45000, 45000, 45000, 45000, 45001, 45002])
+        #expect(events[0].user == "x from 203.0.113.9 port 22")
+        #expect(events[2].user == "x from 203.0.113.9 port 22 ssh2")
+        #expect(events[4].user == "a [preauth]")
+        #expect(events[4].preauth)
+        #expect(events[5].user == "")
+        #expect(events[9].user == "\u{1B}[31mred\u{1B}[0m")
+        // Lines whose address is not an IP address are kept whole, not half-parsed.
+        #expect(events[6].detail == "Invalid user ghost from not-an-ip port 45000")
+        #expect(events[7].address == nil)
+    }
 }

@@ -45,6 +45,17 @@ struct LogsSyslogLineParserTests {
         #expect(self.parse("Mar  4 05:06:07 h sshd[42]: hello", year: nil)?.timestamp?.year == nil)
     }
 
+    @Test("journalctl -o short-precise: a classic stamp with microseconds")
+    func shortPrecise() {
+        let parts = self.parse("Nov 21 10:00:00.123456 h sshd[1]: m")
+        #expect(parts?.timestamp?.nanosecond == 123_456_000)
+        #expect(parts?.host == "h")
+        #expect(parts?.message == "m")
+        #expect(self.parse("Nov 21 10:00:00. h sshd[1]: m") == nil)
+        // Digits past nanoseconds are read and dropped.
+        #expect(self.parse("2026-11-21T10:00:00.1234567891234Z h sshd[1]: m")?.timestamp?.nanosecond == 123_456_789)
+    }
+
     @Test("a tag without a pid, and the kernel's tag")
     func tagWithoutPID() {
         #expect(self.parse("Dec 31 23:59:60 h sshd: x")?.pid == nil)

@@ -71,8 +71,7 @@ public struct ByteWriter: ~Copyable {
     /// Appends a string's UTF-8 bytes.
     @inline(__always)
     public mutating func append(_ string: String) {
-        var string = string
-        string.withUTF8 { self.append(contentsOf: $0) }
+        string.withUTF8Bytes { self.append(contentsOf: $0) }
     }
 
     /// Appends `value` in decimal, zero-padded to at least `width` digits.
@@ -92,10 +91,11 @@ public struct ByteWriter: ~Copyable {
             self.append(UInt8(ascii: "-"))
         }
         let magnitude = value.magnitude
+        // Divisions by the constant 10 compile to multiplications; a division by a variable would not.
         var digits = 1
-        var divisor: UInt = 1
-        while magnitude / divisor >= 10 {
-            divisor &*= 10
+        var scan = magnitude
+        while scan >= 10 {
+            scan /= 10
             digits += 1
         }
         var padding = width - digits
@@ -122,5 +122,16 @@ public struct ByteWriter: ~Copyable {
         self.base.deallocate()
         self.base = newBase
         self.capacity = newCapacity
+    }
+}
+
+extension String {
+    /// Calls `body` with the string's UTF-8 bytes: in place for native and small strings (no copy, no
+    /// retain/release pair, unlike `var copy = self; copy.withUTF8`), through a copy otherwise.
+    @inline(__always)
+    func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let result = self.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = self
+        return copy.withUTF8(body)
     }
 }

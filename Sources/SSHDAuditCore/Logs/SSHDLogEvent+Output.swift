@@ -123,8 +123,7 @@ extension ByteWriter {
     /// Appends `value` as a JSON string literal, escaping quotes, backslashes and control characters (C0, DEL
     /// and C1, so a hostile user name cannot smuggle terminal escape sequences through).
     mutating func appendJSONString(_ value: String) {
-        var value = value
-        value.withUTF8 { bytes in
+        value.withUTF8Bytes { bytes in
             self.append(UInt8(ascii: "\""))
             self.appendEscaped(bytes)
             self.append(UInt8(ascii: "\""))
@@ -133,8 +132,7 @@ extension ByteWriter {
 
     /// Appends `value` bare when it is a plain token, else as a JSON string literal.
     mutating func appendTextValue(_ value: String) {
-        var value = value
-        value.withUTF8 { bytes in
+        value.withUTF8Bytes { bytes in
             // Non-ASCII is fine in a token unless it is a C1 control; checking that exactly is not worth it, so
             // any non-ASCII value is quoted (and its C1 controls escaped).
             var plain = !bytes.isEmpty
@@ -159,8 +157,13 @@ extension ByteWriter {
         let end = bytes.count
         while index < end {
             let byte = bytes[index]
-            let isC1 = byte == 0xC2 && index + 1 < end && bytes[index + 1] < 0xA0
-            guard byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || isC1 else {
+            // Printable ASCII other than `"` and `\` is by far the common case: one range test and two compares.
+            if byte &- 0x20 < 0x5F && byte != 0x22 && byte != 0x5C {
+                index += 1
+                continue
+            }
+            if byte >= 0x80 && !(byte == 0xC2 && index + 1 < end && bytes[index + 1] < 0xA0) {
+                // Non-ASCII other than a C1 control passes through as it is (the string is valid UTF-8).
                 index += 1
                 continue
             }

@@ -14,18 +14,34 @@ public struct SSHDLogSummary: Sendable, Hashable {
     public init() {}
 
     /// Counts one parsed line.
-    @inline(__always)
     public mutating func record(_ result: SSHDLogParser.LineResult) {
-        self.lines += 1
         switch result {
-        case .event(let event):
-            self.sshdLines += 1
-            self.counts[event.kind.index] += 1
-        case .otherProgram:
-            self.otherProgramLines += 1
-        case .unframed:
-            self.unframedLines += 1
+        case .event(let event): self.recordEvent(event.kind)
+        case .otherProgram: self.recordOtherProgram()
+        case .unframed: self.recordUnframed()
         }
+    }
+
+    /// Counts a line from sshd that gave an event of `kind`.
+    @inline(__always)
+    public mutating func recordEvent(_ kind: SSHDLogEventKind) {
+        self.lines += 1
+        self.sshdLines += 1
+        self.counts[kind.index] += 1
+    }
+
+    /// Counts a syslog line from another program.
+    @inline(__always)
+    public mutating func recordOtherProgram() {
+        self.lines += 1
+        self.otherProgramLines += 1
+    }
+
+    /// Counts a line that is not syslog.
+    @inline(__always)
+    public mutating func recordUnframed() {
+        self.lines += 1
+        self.unframedLines += 1
     }
 
     /// How many events of `kind` were seen.

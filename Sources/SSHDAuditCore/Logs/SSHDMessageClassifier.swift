@@ -40,17 +40,14 @@ public enum SSHDMessageClassifier {
         while end > start, m[end - 1] == UInt8(ascii: "\r") || m[end - 1] == UInt8(ascii: " ") { end -= 1 }
         var preauth = false
         // Only the last suffix counts: sshd's monitor appends exactly one, and a user name may contain another.
-        if m.matches(" [preauth]", at: end - 10, end: end) && end - 10 >= start {
+        let suffix: StaticString = " [preauth]"
+        if end - start >= suffix.utf8CodeUnitCount, m.matches(suffix, at: end - suffix.utf8CodeUnitCount, end: end) {
             preauth = true
-            end -= 10
+            end -= suffix.utf8CodeUnitCount
         }
-        var begin = start
         // log.c prefixes error- and fatal-level messages; the level adds nothing the kind does not say.
-        if m.matches("error: ", at: begin, end: end) {
-            begin += 7
-        } else if m.matches("fatal: ", at: begin, end: end) {
-            begin += 7
-        }
+        let begin =
+            m.index(after: "error: ", at: start, end: end) ?? m.index(after: "fatal: ", at: start, end: end) ?? start
         if !recognise(m, from: begin, end: end, into: &event) {
             // A recogniser may have filled some fields before the line failed its format: start afresh.
             event = SSHDLogEvent(kind: .other, detail: m.string(from: start, end: fullEnd))
@@ -172,9 +169,9 @@ public enum SSHDMessageClassifier {
             m.matches(" for ", at: methodEnd, end: e),
             let tail = sshTail(m, from: methodEnd + 5, end: e)
         else { return false }
-        var userStart = methodEnd + 5
-        let invalid = m.matches("invalid user ", at: userStart, end: tail.fromIndex)
-        if invalid { userStart += 13 }
+        let afterFor = methodEnd + 5
+        let invalidUserStart = m.index(after: "invalid user ", at: afterFor, end: tail.fromIndex)
+        let userStart = invalidUserStart ?? afterFor
         let kind: SSHDLogEventKind
         if accepted {
             kind = .accepted
@@ -187,7 +184,7 @@ public enum SSHDMessageClassifier {
         }
         event.kind = kind
         event.user = m.string(from: userStart, end: tail.fromIndex)
-        event.invalidUser = invalid
+        event.invalidUser = invalidUserStart != nil
         event.address = m.string(from: tail.addressStart, end: tail.addressEnd)
         event.port = tail.port
         event.method = m.string(from: s, end: methodEnd)
@@ -203,12 +200,10 @@ public enum SSHDMessageClassifier {
         into event: inout SSHDLogEvent
     ) -> Bool {
         guard let tail = sshTail(m, from: s, end: e), tail.detailStart == nil else { return false }
-        var userStart = s
-        let invalid = m.matches("invalid user ", at: userStart, end: tail.fromIndex)
-        if invalid { userStart += 13 }
+        let invalidUserStart = m.index(after: "invalid user ", at: s, end: tail.fromIndex)
         event.kind = .maxAuthTriesExceeded
-        event.user = m.string(from: userStart, end: tail.fromIndex)
-        event.invalidUser = invalid
+        event.user = m.string(from: invalidUserStart ?? s, end: tail.fromIndex)
+        event.invalidUser = invalidUserStart != nil
         event.address = m.string(from: tail.addressStart, end: tail.addressEnd)
         event.port = tail.port
         return true

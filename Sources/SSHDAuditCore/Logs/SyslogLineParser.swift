@@ -1,8 +1,9 @@
 /// Splits one syslog line into time stamp, host, program, pid and message, without copying.
 ///
 /// Three framings are understood:
-/// - classic BSD syslog (RFC 3164 file format), `Nov 21 10:00:00 host sshd[1234]: message`, optionally with a
-///   `<PRI>` in front (as sent on the wire);
+/// - classic BSD syslog (RFC 3164 file format, `journalctl`'s default output),
+///   `Nov 21 10:00:00 host sshd[1234]: message`, optionally with a `.fraction` (`journalctl -o short-precise`)
+///   or a `<PRI>` in front (as sent on the wire);
 /// - RFC 3339 stamps as rsyslog's file format and `journalctl -o short-iso` write them,
 ///   `2026-11-21T10:00:00.123456+00:00 host sshd[1234]: message` (the offset may also be `+0000` or `Z`);
 /// - RFC 5424, `<38>1 2026-11-21T10:00:00Z host sshd 1234 - - message` (structured data and a BOM skipped).
@@ -45,9 +46,9 @@ public enum SyslogLineParser {
             timestamp = stamp
             index = stampEnd
         } else {
-            guard let stamp = classic(line, from: index, end: end, year: year) else { return nil }
+            guard let (stamp, stampEnd) = classic(line, from: index, end: end, year: year) else { return nil }
             timestamp = stamp
-            index += 15
+            index = stampEnd
         }
         guard index < end, line[index] == UInt8(ascii: " ") else { return nil }
         index += 1
@@ -162,15 +163,8 @@ public enum SyslogLineParser {
         var index = s + 19
         var nanosecond = 0
         if line[index] == UInt8(ascii: ".") || line[index] == UInt8(ascii: ",") {
-            let fractionEnd = line.digitsEnd(from: index + 1, end: end)
-            guard fractionEnd > index + 1 else { return nil }
-            var scale = 100_000_000
-            var digit = index + 1
-            while digit < fractionEnd {
-                nanosecond += Int(line[digit] &- UInt8(ascii: "0")) * scale
-                scale /= 10
-                digit += 1
-            }
+            guard let (fraction, fractionEnd) = Self.fraction(line, from: index + 1, end: end) else { return nil }
+            nanosecond = fraction
             index = fractionEnd
         }
         guard index < end else { return nil }
@@ -206,8 +200,14 @@ public enum SyslogLineParser {
         return (stamp, index)
     }
 
-    /// `Mmm dd HH:MM:SS` (day space-padded or zero-padded), exactly 15 bytes.
-    static func classic(_ line: UnsafeBufferPointer<UInt8>, from s: Int, end: Int, year: Int?) -> LogTimestamp? {
+    /// `Mmm dd HH:MM:SS` (day space-padded or zero-padded), optionally with `.fraction` as `journalctl -o
+    /// short-precise` writes it; returns the stamp and the index after it.
+    static func classic(
+        _ line: UnsafeBufferPointer<UInt8>,
+        from s: Int,
+        end: Int,
+        year: Int?
+    ) -> (LogTimestamp, Int)? {
         guard end - s >= 15, let month = monthNumber(line[s], line[s + 1], line[s + 2]),
             line[s + 3] == UInt8(ascii: " "),
             line[s + 6] == UInt8(ascii: " "), line[s + 9] == UInt8(ascii: ":"), line[s + 12] == UInt8(ascii: ":"),
@@ -218,7 +218,38 @@ public enum SyslogLineParser {
         else { return nil }
         let dayStart = line[s + 4] == UInt8(ascii: " ") ? s + 5 : s + 4
         guard let day = line.decimal(from: dayStart, end: s + 6), (1...31).contains(day) else { return nil }
-        return LogTimestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        var index = s + 15
+        var nanosecond = 0
+        if index < end, line[index] == UInt8(ascii: ".") {
+            guard let (fraction, fractionEnd) = Self.fraction(line, from: index + 1, end: end) else { return nil }
+            nanosecond = fraction
+            index = fractionEnd
+        }
+        let stamp = LogTimestamp(
+            year: year,
+            month: month,
+            day: day,
+            hour: hour,
+            minute: minute,
+            second: second,
+            nanosecond: nanosecond
+        )
+        return (stamp, index)
+    }
+
+    /// The digits after a decimal point as nanoseconds (digits past the ninth are read and dropped).
+    private static func fraction(_ line: UnsafeBufferPointer<UInt8>, from start: Int, end: Int) -> (Int, Int)? {
+        let fractionEnd = line.digitsEnd(from: start, end: end)
+        guard fractionEnd > start else { return nil }
+        var nanosecond = 0
+        var scale = 100_000_000
+        var digit = start
+        while digit < fractionEnd && scale > 0 {
+            nanosecond += Int(line[digit] &- UInt8(ascii: "0")) * scale
+            scale /= 10
+            digit += 1
+        }
+        return (nanosecond, fractionEnd)
     }
 
     /// `Jan`...`Dec` to 1...12, by switching on the three bytes packed together.

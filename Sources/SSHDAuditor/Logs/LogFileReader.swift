@@ -61,10 +61,9 @@ public struct LogFileReader: Sendable {
             case .otherProgram:
                 break
             case .unframed:
-                guard !line.isEmpty else { return }
-                diagnostics.append(
-                    ParseDiagnostic(file: path, line: lineNumber, severity: .warning, message: "not a syslog line")
-                )
+                if let diagnostic = SSHDLogParser.diagnostic(forUnframedLine: line, number: lineNumber, file: path) {
+                    diagnostics.append(diagnostic)
+                }
             }
         }
         return Parsed(value: events, diagnostics: diagnostics)
