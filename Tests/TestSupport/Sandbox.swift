@@ -139,6 +139,10 @@ public final class Sandbox: Sendable {
 /// A sandbox that would not boot, run a command, or power off.
 public struct SandboxError: Error, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// Whether ``Sandbox/powerOff()`` already ran; a lock guards it because `deinit` and a test may race.
