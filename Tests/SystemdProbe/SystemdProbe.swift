@@ -42,7 +42,7 @@ struct SystemdProbe {
         var handler = JournalLogHandler(label: "probe.logger", identifier: "systemd-probe")
         handler.logLevel = .debug
         let logger = Logger(label: "probe.logger") { _ in handler }
-        logger.error("probe log \(tag)", metadata: ["probe.tag": "\(tag)", "peer-address": "192.0.2.7"])
+        logger.error("probe log \(tag)", metadata: ["probe.run": "\(tag)", "peer-address": "192.0.2.7"])
         print("logger: \(writer.isJournalAvailable ? "journal" : "fallback")")
     }
 
