@@ -118,6 +118,9 @@ cmd_boot() {
     [ -z "$(ls -A "$dir")" ] || die "$dir is not empty"
     dir=$(cd "$dir" && pwd -P)
     : >"$dir/$marker"
+    # Killed before systemd started (a caller's timeout): remove what was unpacked.
+    # shellcheck disable=SC2064 # expand now: a local
+    trap "rm -rf --one-file-system '$dir'; exit 143" TERM INT HUP
     local tar
     tar=$(cmd_rootfs)
     mkdir "$dir/rootfs"
@@ -151,6 +154,9 @@ cmd_boot() {
         die "unshare did not start the sandbox"
     fi
     echo "$pid" >"$dir/pid"
+    # Killed while waiting (a caller's timeout): take the half-booted sandbox down rather than leak it.
+    # shellcheck disable=SC2064 # expand now: these are locals
+    trap "cmd_poweroff '$pid' '$dir' || true; exit 143" TERM INT HUP
 
     # Bounded wait for the boot to finish: "running", or "degraded" (a unit failed, still usable).
     local state=""

@@ -37,18 +37,36 @@ public final class Sandbox: Sendable {
 
     /// Boots a fresh sandbox and waits until systemd reports `running` or `degraded`.
     ///
-    /// The first boot on a machine builds the rootfs with debootstrap (about a minute, then cached).
+    /// The first boot on a machine builds the rootfs with debootstrap (about two minutes, then cached); the
+    /// default timeout leaves room for that on a busy machine. The script bounds the boot itself to 60 s.
     /// - Throws: ``SandboxError`` with the script's output when the boot fails or times out.
-    public static func boot(timeout: Duration = .seconds(300)) throws -> Sandbox {
+    public static func boot(timeout: Duration = .seconds(1200)) throws -> Sandbox {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("sshd-auditor-sandbox-\(UUID().uuidString.prefix(8))")
         let started = ContinuousClock.now
-        let result = try runCommand("/bin/bash", [script, "boot", directory.path], timeout: timeout)
+        let result: CommandResult
+        do {
+            result = try runCommand("/bin/bash", [script, "boot", directory.path], timeout: timeout)
+        } catch {
+            // The script powers off what it started when it is terminated; this covers a script that was
+            // killed before its trap could run.
+            Self.powerOffLeftover(in: directory)
+            throw error
+        }
         guard result.status == 0, let pid = Int32(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         else {
             throw SandboxError(description: "sandbox boot failed (status \(result.status)):\n\(result.stderr)")
         }
         return Sandbox(pid: pid, directory: directory, bootDuration: ContinuousClock.now - started)
+    }
+
+    /// Powers off a sandbox whose boot did not finish, if its `pid` file names a running systemd.
+    private static func powerOffLeftover(in directory: URL) {
+        let pidFile = directory.appendingPathComponent("pid").path
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        else { return }
+        _ = try? runCommand("/bin/bash", [script, "poweroff", "\(pid)", directory.path], timeout: .seconds(60))
     }
 
     private init(pid: Int32, directory: URL, bootDuration: Duration) {
@@ -133,15 +151,6 @@ public final class Sandbox: Sendable {
             let fields = line.split(separator: " ")
             return fields.count > 4 && (String(fields[4]) + "/").hasPrefix(prefix)
         }
-    }
-}
-
-/// A sandbox that would not boot, run a command, or power off.
-public struct SandboxError: Error, CustomStringConvertible {
-    public var description: String
-
-    public init(description: String) {
-        self.description = description
     }
 }
 
