@@ -27,12 +27,28 @@ extension SandboxedTests {
             )
             #expect(try sandbox.hostMounts().isEmpty, "the sandbox's mounts must stay in its own mount namespace")
 
+            #expect(sandbox.processesInside().contains(sandbox.pid))
             let poweringOff = ContinuousClock.now
             try sandbox.powerOff()
             print("sandbox powered off and removed in \(ContinuousClock.now - poweringOff)")
             #expect(kill(sandbox.pid, 0) != 0, "the sandbox's systemd must be gone after power-off")
+            #expect(sandbox.processesInside().isEmpty, "no process may be left running in the sandbox")
             #expect(!FileManager.default.fileExists(atPath: sandbox.directory.path))
             #expect(try sandbox.hostMounts().isEmpty)
+        }
+
+        @Test("powers off by itself when the handle goes away without powerOff()")
+        func powersOffOnDeinit() throws {
+            var pid: Int32 = 0
+            var directory = ""
+            do {
+                guard let sandbox = try bootSandboxForTest() else { return }
+                pid = sandbox.pid
+                directory = sandbox.directory.path
+                #expect(!sandbox.processesInside().isEmpty)
+            }
+            #expect(kill(pid, 0) != 0, "deinit must have powered the sandbox off")
+            #expect(!FileManager.default.fileExists(atPath: directory))
         }
 
         @Test("copies a file in and runs it")

@@ -142,6 +142,18 @@ public final class Sandbox: Sendable {
         }
     }
 
+    /// Host processes whose root directory lies in the sandbox (after power-off there must be none).
+    public func processesInside() -> [Int32] {
+        let prefix = self.directory.path + "/"
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let root = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/root") else {
+                return false
+            }
+            return (root + "/").hasPrefix(prefix)
+        }
+    }
+
     /// Host mounts whose mount point lies under the sandbox directory (there should never be any: the
     /// sandbox mounts only in its own mount namespace).
     public func hostMounts() throws -> [String] {
