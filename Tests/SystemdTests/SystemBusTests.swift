@@ -57,6 +57,12 @@ extension SandboxedTests {
 
             #expect(try bus.firstLoadedUnit(among: ["nope.service", "sshd.service", "ssh.service"]) == "ssh.service")
             #expect(try bus.firstLoadedUnit(among: ["nope.service"]) == nil)
+
+            // Not a unit name at all: systemd answers with a D-Bus error, which the SystemdError carries.
+            let error = try #require(throws: SystemdError.self) { try bus.unitStatus(named: "no/such unit") }
+            print("invalid unit name: \(error)")
+            #expect(error.operation == "sd_bus_get_property_string")
+            #expect(error.busErrorName != nil)
         }
 
         @Test("reads ssh.socket's Listen addresses, as systemctl shows them")
