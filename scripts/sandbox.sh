@@ -190,14 +190,14 @@ cmd_boot() {
     echo "$pid" >"$dir/pid"
     # Killed while waiting (a caller's timeout): take the half-booted sandbox down rather than leak it.
     # shellcheck disable=SC2064 # expand now: these are locals
-    trap "cmd_poweroff '$pid' '$dir' || true; exit 143" TERM INT HUP
+    trap "stop_sandbox '$pid' '$dir' || true; exit 143" TERM INT HUP
 
     # Bounded wait for the boot to finish: "running", or "degraded" (a unit failed, still usable).
     local state=""
     while [ $((SECONDS - started)) -lt "$boot_timeout" ]; do
         if ! kill -0 "$pid" 2>/dev/null; then
             tail -n 40 "$dir/console.log" >&2
-            cmd_poweroff "$pid" "$dir" || true
+            stop_sandbox "$pid" "$dir" || true
             die "systemd exited during boot"
         fi
         state=$(timeout 5 nsenter -t "$pid" -a -r -w systemctl is-system-running 2>/dev/null || true)
@@ -212,14 +212,18 @@ cmd_boot() {
     done
     tail -n 40 "$dir/console.log" >&2
     timeout 5 nsenter -t "$pid" -a -r -w systemctl list-jobs --no-pager >&2 || true
-    cmd_poweroff "$pid" "$dir" || true
+    stop_sandbox "$pid" "$dir" || true
     die "not up after ${boot_timeout} s (state: ${state:-unknown})"
 }
 
+# A sandbox's systemd: named systemd, and chrooted into a directory `boot` marked. This keeps exec, install
+# and poweroff away from the host's own systemd (PID 1 on a systemd machine) or any other process.
 require_sandbox_pid() {
-    local pid="$1"
+    local pid="$1" root
     [[ "$pid" =~ ^[0-9]+$ ]] || die "not a PID: $pid"
-    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = systemd ] || die "pid $pid is not a sandbox systemd"
+    root=$(readlink "/proc/$pid/root" 2>/dev/null || true)
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = systemd ] && [ -f "$(dirname "$root")/$marker" ] ||
+        die "pid $pid is not a sandbox's systemd"
 }
 
 cmd_exec() {
@@ -241,9 +245,16 @@ cmd_install() {
 }
 
 cmd_poweroff() {
-    [ $# -ge 1 ] || die "usage: sandbox.sh poweroff PID"
+    [ $# -ge 1 ] || die "usage: sandbox.sh poweroff PID [DIR]"
+    [[ "$1" =~ ^[0-9]+$ ]] || die "not a PID: $1"
+    if kill -0 "$1" 2>/dev/null; then require_sandbox_pid "$1"; fi
+    stop_sandbox "$@"
+}
+
+# Powers off the sandbox whose systemd is $1 and removes its directory $2 (found from /proc/$1/root when
+# not given). Also used by `boot` on a sandbox that may not have exec'd systemd yet, hence unchecked.
+stop_sandbox() {
     local pid="$1" dir="${2:-}"
-    [[ "$pid" =~ ^[0-9]+$ ]] || die "not a PID: $pid"
     if [ -z "$dir" ]; then
         # The sandbox directory is the parent of the systemd's root; read it while the process exists.
         local root
