@@ -1,0 +1,87 @@
+/// A firewall rule (or chain policy) that drops or rejects new TCP connections to the port asked about.
+///
+/// `drop` makes the client time out; `reject` makes it print "Connection refused" (tcp reset or ICMP
+/// port-unreachable) or "No route to host" (ICMP admin-prohibited).
+public struct FirewallBlock: Sendable, Hashable, CustomStringConvertible {
+    /// What happens to the connection.
+    public enum Action: String, Sendable, Hashable {
+        case drop
+        case reject
+    }
+
+    /// Whom the block applies to.
+    public enum Scope: Sendable, Hashable {
+        /// Every source address.
+        case allSources
+        /// Only listed source addresses: a ban list (fail2ban's `f2b-*` chains, sshguard's set) or a
+        /// source match. `count` is the number of listed entries, `nil` when the list is not visible
+        /// (an ipset); `lists` names the sets or chains holding them.
+        case listedAddresses(count: Int?, lists: [String])
+        /// Only connections meeting conditions the evaluator cannot decide (an interface, a rate
+        /// limit, a mark); the text names them.
+        case conditional(String)
+    }
+
+    public var backend: FirewallRuleset.Backend
+    public var family: String
+    public var table: String
+    public var chain: String
+    /// The rule's text, or `policy drop` for a chain policy.
+    public var rule: String
+    /// The nftables rule handle.
+    public var handle: Int?
+    /// The line in `iptables-save` output.
+    public var line: Int?
+    public var action: Action
+    public var scope: Scope
+    /// Earlier rules that accept some of these connections first (a source-restricted accept, say), so
+    /// the block spares them.
+    public var exceptions: [String]
+
+    public init(
+        backend: FirewallRuleset.Backend,
+        family: String,
+        table: String,
+        chain: String,
+        rule: String,
+        handle: Int? = nil,
+        line: Int? = nil,
+        action: Action,
+        scope: Scope,
+        exceptions: [String] = []
+    ) {
+        self.backend = backend
+        self.family = family
+        self.table = table
+        self.chain = chain
+        self.rule = rule
+        self.handle = handle
+        self.line = line
+        self.action = action
+        self.scope = scope
+        self.exceptions = exceptions
+    }
+
+    /// Whether the block applies to every source address (and not only to some connections).
+    public var blocksEveryone: Bool {
+        if case .allSources = self.scope { return self.exceptions.isEmpty }
+        return false
+    }
+
+    /// One line for logs and `check` output, e.g. `iptables ip filter INPUT line 7: -A INPUT … (reject, all sources)`.
+    public var description: String {
+        var location = "\(self.backend.rawValue) \(self.family) \(self.table) \(self.chain)"
+        if let line = self.line { location += " line \(line)" }
+        if let handle = self.handle { location += " handle \(handle)" }
+        let scope: String
+        switch self.scope {
+        case .allSources: scope = "all sources"
+        case .listedAddresses(let count, let lists):
+            let counted = count.map { "\($0) listed address\($0 == 1 ? "" : "es")" } ?? "listed addresses"
+            scope = lists.isEmpty ? counted : "\(counted) in \(lists.joined(separator: ", "))"
+        case .conditional(let why): scope = "only when \(why)"
+        }
+        let except = self.exceptions.isEmpty ? "" : "; except \(self.exceptions.joined(separator: "; "))"
+        return "\(location): \(self.rule) (\(self.action.rawValue), \(scope)\(except))"
+    }
+}
