@@ -1,0 +1,28 @@
+/// What `stat(2)` says about one path, as sshd's StrictModes check needs it.
+public struct PathStatus: Sendable, Hashable {
+    /// The file type, from `st_mode & S_IFMT`.
+    public enum Kind: String, Sendable, Hashable {
+        case regular
+        case directory
+        case symlink
+        case other
+    }
+
+    /// The path that was examined.
+    public var path: String
+    public var kind: Kind
+    /// The owner, `st_uid`.
+    public var uid: UInt32
+    /// The group, `st_gid`.
+    public var gid: UInt32
+    /// The permission bits, `st_mode & 07777`.
+    public var permissions: UInt32
+
+    public init(path: String, kind: Kind, uid: UInt32, gid: UInt32, permissions: UInt32) {
+        self.path = path
+        self.kind = kind
+        self.uid = uid
+        self.gid = gid
+        self.permissions = permissions & 0o7777
+    }
+}

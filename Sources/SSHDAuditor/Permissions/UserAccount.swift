@@ -1,0 +1,37 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A local account as the password database (`getpwnam(3)`, NSS included) describes it.
+public struct UserAccount: Sendable, Hashable {
+    public var name: String
+    public var uid: UInt32
+    public var gid: UInt32
+    public var home: String
+
+    public init(name: String, uid: UInt32, gid: UInt32, home: String) {
+        self.name = name
+        self.uid = uid
+        self.gid = gid
+        self.home = home
+    }
+
+    /// Looks `name` up; `nil` when there is no such user.
+    ///
+    /// The corresponding C function is `getpwnam_r(3)`.
+    public static func named(_ name: String) -> UserAccount? {
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 16384)
+        let status = getpwnam_r(name, &entry, &buffer, buffer.count, &result)
+        guard status == 0, let found = result?.pointee else { return nil }
+        return UserAccount(
+            name: String(cString: found.pw_name),
+            uid: found.pw_uid,
+            gid: found.pw_gid,
+            home: String(cString: found.pw_dir)
+        )
+    }
+}
