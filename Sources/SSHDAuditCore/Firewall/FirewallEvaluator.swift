@@ -161,6 +161,7 @@ public enum FirewallEvaluator {
                         stack: stack + [chain.name]
                     )
                     if sure, outcome != .fellThrough { return outcome }
+                    if !sure, outcome == .accepted { self.exceptions.append(rule.text) }
                     if case .goto = verdict, sure { return .fellThrough }
                 case .return:
                     if sure { return .fellThrough }
@@ -199,20 +200,29 @@ public enum FirewallEvaluator {
             } else {
                 scope = .allSources
             }
-            self.blocks.append(
-                FirewallBlock(
-                    backend: chain.backend,
-                    family: chain.family,
-                    table: chain.table,
-                    chain: chain.name,
-                    rule: rule.text,
-                    handle: rule.handle,
-                    line: rule.line,
-                    action: action,
-                    scope: scope,
-                    exceptions: self.exceptions
-                )
+            let block = FirewallBlock(
+                backend: chain.backend,
+                family: chain.family,
+                table: chain.table,
+                chain: chain.name,
+                rule: rule.text,
+                handle: rule.handle,
+                line: rule.line,
+                action: action,
+                scope: scope,
+                exceptions: self.exceptions
             )
+            // A rule reached twice (a conditional `goto` and then an unconditional one, as firewalld's zone
+            // dispatch does) is one block: keep the wider reach.
+            if let index = self.blocks.firstIndex(where: {
+                $0.backend == block.backend && $0.family == block.family && $0.table == block.table
+                    && $0.chain == block.chain && $0.rule == block.rule && $0.handle == block.handle
+                    && $0.line == block.line
+            }) {
+                if block.scope == .allSources { self.blocks[index] = block }
+                return
+            }
+            self.blocks.append(block)
         }
 
         // MARK: - Conditions
@@ -257,6 +267,8 @@ public enum FirewallEvaluator {
                 return Self.decided(types.contains("LOCAL") || types.contains("UNICAST"), negated)
             case .sourceAddress(let match, let negated):
                 return self.certainty(ofSource: match, negated: negated, in: chain)
+            case .indirectTraffic(_, let negated):
+                return Self.decided(false, negated)
             case .other(let text):
                 return .sometimes([.other(text)])
             }

@@ -65,6 +65,9 @@ public struct FirewallRuleset: Sendable, Hashable {
         case inputInterface(String, negated: Bool)
         /// Destination address types (`LOCAL`, `BROADCAST`, …), upper-cased.
         case destinationAddressType(Set<String>, negated: Bool)
+        /// Holds only for traffic a client connecting straight to the host does not send: a failed
+        /// reverse-path lookup (`fib saddr . iif oif missing`), a DNAT-ed connection (`ct status dnat`).
+        case indirectTraffic(String, negated: Bool)
         /// Anything else (rate limits, marks, destination addresses); the text says what.
         case other(String)
     }

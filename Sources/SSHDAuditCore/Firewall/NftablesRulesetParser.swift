@@ -215,6 +215,10 @@ public enum NftablesRulesetParser {
                 return [match ?? .other(rendered)]
             case ("ip", "protocol"), ("ip6", "nexthdr"):
                 return [.transportProtocol(Set(Self.words(right).map(Self.protocolName)), negated: negated)]
+            case (_, _) where ["tcp", "udp", "sctp", "dccp", "udplite", "icmp", "icmpv6"].contains(proto):
+                // Any other transport-header field still implies its protocol (`udp sport`, `icmpv6 type`).
+                let name = proto == "icmpv6" ? "ipv6-icmp" : proto
+                return [.transportProtocol([name], negated: false), .other(rendered)]
             default:
                 return [.other(rendered)]
             }
@@ -230,6 +234,14 @@ public enum NftablesRulesetParser {
             default:
                 return [.other(rendered)]
             }
+        }
+        if left["ct"]?["key"]?.stringValue == "status", Self.words(right) == ["dnat"] {
+            return [.indirectTraffic(rendered, negated: negated)]
+        }
+        if let fib = left["fib"], fib["result"]?.stringValue == "oif" || fib["result"]?.stringValue == "oifname",
+            right == .bool(false) || right == .integer(0)
+        {
+            return [.indirectTraffic(rendered, negated: negated)]
         }
         if left["ct"]?["key"]?.stringValue == "state", left["ct"]?["dir"] == nil {
             return [.connectionState(Set(Self.words(right).map { $0.lowercased() }), negated: negated)]

@@ -1,0 +1,44 @@
+import SSHDAuditCore
+import Testing
+
+@Suite("IPAddress")
+struct IPAddressTests {
+    @Test(
+        "parses IPv4 and IPv6 text",
+        arguments: [
+            ("192.0.2.1", "192.0.2.1"),
+            ("::1", "0:0:0:0:0:0:0:1"),
+            ("2001:db8::bad", "2001:db8:0:0:0:0:0:bad"),
+            ("::ffff:192.0.2.1", "0:0:0:0:0:ffff:c000:201"),
+            ("fe80::", "fe80:0:0:0:0:0:0:0"),
+        ]
+    )
+    func parses(text: String, expected: String) throws {
+        #expect(try #require(IPAddress(text)).description == expected)
+    }
+
+    @Test(
+        "rejects what is not an address",
+        arguments: ["", "1.2.3", "1.2.3.256", "1::2::3", "1:2:3:4:5:6:7:8:9", "x::1", "1.2.3.4/8"]
+    )
+    func rejects(text: String) {
+        #expect(IPAddress(text) == nil)
+    }
+
+    @Test("matches addresses, prefixes and ranges of its own family only")
+    func containment() throws {
+        let v4 = try #require(IPAddress("198.51.100.23"))
+        #expect(v4.isContained(in: "198.51.100.0/24") == true)
+        #expect(v4.isContained(in: "198.51.101.0/24") == false)
+        #expect(v4.isContained(in: "0.0.0.0/0") == true)
+        #expect(v4.isContained(in: "198.51.100.23") == true)
+        #expect(v4.isContained(in: "198.51.100.20-198.51.100.30") == true)
+        #expect(v4.isContained(in: "2001:db8::/32") == false)
+        #expect(v4.isContained(in: "198.51.100.0/255.255.255.0") == nil)
+        let v6 = try #require(IPAddress("2001:db8::bad"))
+        #expect(v6.isContained(in: "2001:db8::/32") == true)
+        #expect(v6.isContained(in: "2001:db9::/32") == false)
+        #expect(v6.isContained(in: "2001:db8::bad/128") == true)
+        #expect(v6.isContained(in: "10.0.0.0/8") == false)
+    }
+}
