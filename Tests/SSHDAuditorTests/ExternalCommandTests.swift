@@ -43,6 +43,28 @@ struct ExternalCommandTests {
         #expect(ContinuousClock.now - start < .seconds(5))
     }
 
+    @Test("a timeout also kills what the command started")
+    func timeoutKillsGroup() throws {
+        let result = try ExternalCommand(
+            "/bin/sh",
+            ["-c", "/bin/sleep 30 & echo $!; wait"],
+            timeout: .milliseconds(500)
+        )
+        .run()
+        #expect(result.timedOut)
+        let grandchild = try #require(Int32(String(decoding: result.standardOutput, as: UTF8.self).filter(\.isNumber)))
+        // Killed: gone, or a zombie waiting for init to reap it; never still sleeping.
+        let deadline = ContinuousClock.now + .seconds(5)
+        var state = "?"
+        repeat {
+            let stat = (try? String(contentsOfFile: "/proc/\(grandchild)/stat", encoding: .utf8)) ?? ""
+            state = stat.split(separator: ")").last?.split(separator: " ").first.map(String.init) ?? "gone"
+            if state == "gone" || state == "Z" { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        } while ContinuousClock.now < deadline
+        #expect(state == "gone" || state == "Z", "sleep \(grandchild) is in state \(state)")
+    }
+
     @Test("keeps at most the output limit and still lets the command finish")
     func outputLimit() throws {
         let result = try ExternalCommand("/usr/bin/head", ["-c", "1000000", "/dev/zero"], outputLimit: 1000).run()

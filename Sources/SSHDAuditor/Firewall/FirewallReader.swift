@@ -25,11 +25,19 @@ public struct FirewallReader: Sendable {
         }
     }
 
+    /// One tool and how it fared.
+    public struct Source: Sendable, Hashable {
+        /// `nft`, `iptables-save` or `ip6tables-save`.
+        public var tool: String
+        public var status: SourceStatus
+    }
+
     /// The combined rules and how each tool fared.
     public struct Snapshot: Sendable {
+        /// The rules of every tool that could be read, iptables-nft's tables counted once.
         public var ruleset: FirewallRuleset
-        /// `nft`, `iptables-save`, `ip6tables-save` with their outcome.
-        public var sources: [(tool: String, status: SourceStatus)]
+        /// `nft`, `iptables-save`, `ip6tables-save` with their outcome, in that order.
+        public var sources: [Source]
         /// Parser diagnostics, with the tool as the file name.
         public var diagnostics: [ParseDiagnostic]
 
@@ -57,7 +65,7 @@ public struct FirewallReader: Sendable {
 
     /// Runs the tools and parses their output.
     public func read() -> Snapshot {
-        var sources: [(tool: String, status: SourceStatus)] = []
+        var sources: [Source] = []
         var diagnostics: [ParseDiagnostic] = []
 
         var nftables: FirewallRuleset?
@@ -66,13 +74,15 @@ public struct FirewallReader: Sendable {
             let parsed = NftablesRulesetParser.parse(bytes, file: "nft -j list ruleset")
             diagnostics += parsed.diagnostics
             if parsed.hasErrors, parsed.value.chains.isEmpty {
-                sources.append(("nft", .failed(parsed.diagnostics.first?.message ?? "unreadable output")))
+                sources.append(
+                    Source(tool: "nft", status: .failed(parsed.diagnostics.first?.message ?? "unreadable output"))
+                )
             } else {
                 nftables = parsed.value
-                sources.append(("nft", .read))
+                sources.append(Source(tool: "nft", status: .read))
             }
         case .failure(let status):
-            sources.append(("nft", status))
+            sources.append(Source(tool: "nft", status: status))
         }
 
         var iptables: [FirewallRuleset] = []
@@ -85,9 +95,9 @@ public struct FirewallReader: Sendable {
                 diagnostics += parsed.diagnostics
                 usesNftables = usesNftables || IptablesSaveParser.usesNftablesBackend(text)
                 iptables.append(parsed.value)
-                sources.append((tool, .read))
+                sources.append(Source(tool: tool, status: .read))
             case .failure(let status):
-                sources.append((tool, status))
+                sources.append(Source(tool: tool, status: status))
             }
         }
         let ruleset = FirewallRuleset.combining(
@@ -98,11 +108,13 @@ public struct FirewallReader: Sendable {
         return Snapshot(ruleset: ruleset, sources: sources, diagnostics: diagnostics)
     }
 
-    private struct ToolFailure: Error {
-        var status: SourceStatus
+    /// A tool's standard output, or why there is none.
+    private enum ToolOutput {
+        case success([UInt8])
+        case failure(SourceStatus)
     }
 
-    private func output(of tool: String, _ arguments: [String]) -> Result<[UInt8], SourceStatus> {
+    private func output(of tool: String, _ arguments: [String]) -> ToolOutput {
         guard let path = ExternalCommand.locate(tool, in: self.searchDirectories) else {
             return .failure(.notInstalled)
         }
@@ -130,5 +142,3 @@ public struct FirewallReader: Sendable {
         return .success(result.standardOutput)
     }
 }
-
-extension FirewallReader.SourceStatus: Error {}

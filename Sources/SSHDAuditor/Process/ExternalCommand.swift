@@ -15,7 +15,8 @@ public struct ExternalCommand: Sendable {
     public struct Result: Sendable, Hashable {
         /// The exit status, when it exited.
         public var exitStatus: Int32?
-        /// The signal that ended it, when it was killed (by us on timeout: `SIGKILL`).
+        /// The signal that ended it, when it was killed (by us on timeout: `SIGKILL`, sent to its whole
+        /// process group).
         public var signal: Int32?
         /// Standard output, at most ``ExternalCommand/outputLimit`` bytes.
         public var standardOutput: [UInt8]
@@ -120,7 +121,12 @@ public struct ExternalCommand: Sendable {
         var defaultSignals = sigset_t()
         sigfillset(&defaultSignals)
         posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        // Its own process group, so a timeout kills whatever it started too (`ip netns exec` → `nft`).
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(
+            &attributes,
+            Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP)
+        )
 
         let argv = [self.executable] + self.arguments
         let environment = Self.safeEnvironment + self.environment
@@ -176,7 +182,7 @@ public struct ExternalCommand: Sendable {
         while descriptors.contains(where: { $0.fd >= 0 }) {
             let remaining = clock.now.duration(to: deadline)
             if remaining <= .zero {
-                kill(pid, SIGKILL)
+                kill(-pid, SIGKILL)
                 result.timedOut = true
                 return
             }
@@ -187,7 +193,7 @@ public struct ExternalCommand: Sendable {
             let ready = poll(&descriptors, nfds_t(descriptors.count), milliseconds)
             if ready < 0 {
                 if errno == EINTR { continue }
-                kill(pid, SIGKILL)
+                kill(-pid, SIGKILL)
                 return
             }
             for index in descriptors.indices where descriptors[index].fd >= 0 && descriptors[index].revents != 0 {
