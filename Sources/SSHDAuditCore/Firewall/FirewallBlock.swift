@@ -5,7 +5,9 @@
 public struct FirewallBlock: Sendable, Hashable, CustomStringConvertible {
     /// What happens to the connection.
     public enum Action: String, Sendable, Hashable {
+        /// Silently discarded: the client waits and times out.
         case drop
+        /// Refused with a TCP reset or an ICMP error: the client fails at once.
         case reject
     }
 
@@ -22,9 +24,13 @@ public struct FirewallBlock: Sendable, Hashable, CustomStringConvertible {
         case conditional(String)
     }
 
+    /// The tool whose rules these are.
     public var backend: FirewallRuleset.Backend
+    /// The nftables family (`ip`, `ip6`, `inet`); `ip` or `ip6` for iptables.
     public var family: String
+    /// The table holding the rule.
     public var table: String
+    /// The chain holding the rule (for a policy, the base chain).
     public var chain: String
     /// The rule's text, or `policy drop` for a chain policy.
     public var rule: String
@@ -32,12 +38,15 @@ public struct FirewallBlock: Sendable, Hashable, CustomStringConvertible {
     public var handle: Int?
     /// The line in `iptables-save` output.
     public var line: Int?
+    /// What happens to the connection.
     public var action: Action
+    /// Whom it happens to.
     public var scope: Scope
     /// Earlier rules that accept some of these connections first (a source-restricted accept, say), so
     /// the block spares them.
     public var exceptions: [String]
 
+    /// Creates a block; ``FirewallEvaluator`` is the usual source.
     public init(
         backend: FirewallRuleset.Backend,
         family: String,

@@ -13,8 +13,11 @@ public struct FirewallRuleset: Sendable, Hashable {
 
     /// What a rule does once its conditions hold.
     public enum Verdict: Sendable, Hashable, CustomStringConvertible {
+        /// Let the packet through (this base chain is done with it).
         case accept
+        /// Discard it silently.
         case drop
+        /// Discard it and tell the client (TCP reset or ICMP error).
         case reject
         /// Continue in another chain, coming back if it ends without a verdict.
         case jump(String)
@@ -40,7 +43,9 @@ public struct FirewallRuleset: Sendable, Hashable {
 
     /// Destination ports a rule names: literal ports and ranges, or a named nftables set.
     public enum PortMatch: Sendable, Hashable {
+        /// Literal ports and ranges (`22`, `1000-2000`, `1000:2000`).
         case ranges([ClosedRange<UInt16>])
+        /// A named nftables set (`@ports`) in the rule's table.
         case namedSet(String)
     }
 
@@ -58,10 +63,13 @@ public struct FirewallRuleset: Sendable, Hashable {
     public enum Condition: Sendable, Hashable {
         /// Layer-4 protocol names (`tcp`, `udp`, `all`), lower-cased.
         case transportProtocol(Set<String>, negated: Bool)
+        /// The destination port (`tcp dport`, `--dport`, `--dports`).
         case destinationPort(PortMatch, negated: Bool)
         /// Conntrack states (`new`, `established`, `related`, `invalid`, `untracked`), lower-cased.
         case connectionState(Set<String>, negated: Bool)
+        /// The source address (`ip saddr`, `-s`, an ipset).
         case sourceAddress(AddressMatch, negated: Bool)
+        /// The interface the packet arrived on (`iifname`, `-i`).
         case inputInterface(String, negated: Bool)
         /// Destination address types (`LOCAL`, `BROADCAST`, …), upper-cased.
         case destinationAddressType(Set<String>, negated: Bool)
@@ -83,10 +91,12 @@ public struct FirewallRuleset: Sendable, Hashable {
         public var line: Int?
         /// The nftables rule handle.
         public var handle: Int?
+        /// Every condition must hold for the verdict to apply.
         public var conditions: [Condition]
         /// `nil` for rules that only count or log.
         public var verdict: Verdict?
 
+        /// Creates a rule.
         public init(text: String, line: Int? = nil, handle: Int? = nil, conditions: [Condition], verdict: Verdict?) {
             self.text = text
             self.line = line
@@ -98,10 +108,13 @@ public struct FirewallRuleset: Sendable, Hashable {
 
     /// A chain; base chains have a hook and usually a policy.
     public struct Chain: Sendable, Hashable {
+        /// The tool that listed the chain.
         public var backend: Backend
         /// `ip`, `ip6`, `inet`, `bridge`, `arp` or `netdev`.
         public var family: String
+        /// The table holding the chain.
         public var table: String
+        /// The chain's name (`INPUT`, `input`, `f2b-sshd`).
         public var name: String
         /// `input`, `prerouting`, …; `nil` for a user chain.
         public var hook: String?
@@ -111,10 +124,12 @@ public struct FirewallRuleset: Sendable, Hashable {
         public var priority: Int
         /// `accept` or `drop` for base chains.
         public var policy: Verdict?
+        /// The rules in evaluation order.
         public var rules: [Rule]
         /// The line declaring the chain (iptables-save) for policy findings.
         public var line: Int?
 
+        /// Creates a chain.
         public init(
             backend: Backend,
             family: String,
@@ -142,11 +157,16 @@ public struct FirewallRuleset: Sendable, Hashable {
 
     /// A named nftables set with its elements as written (`192.0.2.0/24`, `22`, `1000-2000`).
     public struct NamedSet: Sendable, Hashable {
+        /// The family of the table holding the set.
         public var family: String
+        /// The table holding the set.
         public var table: String
+        /// The set's name, without `@`.
         public var name: String
+        /// The elements as written.
         public var elements: [String]
 
+        /// Creates a set.
         public init(family: String, table: String, name: String, elements: [String]) {
             self.family = family
             self.table = table
@@ -155,9 +175,12 @@ public struct FirewallRuleset: Sendable, Hashable {
         }
     }
 
+    /// Every chain, base and user chains alike.
     public var chains: [Chain]
+    /// Named nftables sets, which rules refer to as `@name`.
     public var sets: [NamedSet]
 
+    /// Creates a ruleset.
     public init(chains: [Chain] = [], sets: [NamedSet] = []) {
         self.chains = chains
         self.sets = sets

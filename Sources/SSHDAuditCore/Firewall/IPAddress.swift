@@ -2,8 +2,9 @@
 public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// Whether the address is IPv4 (`ip`) or IPv6 (`ip6`).
     public var isIPv6: Bool
-    /// The address bits, IPv4 in the low 32 bits of `low`.
+    /// The upper 64 bits of an IPv6 address; 0 for IPv4.
     public var high: UInt64
+    /// The lower 64 bits (IPv4 in the low 32).
     public var low: UInt64
 
     /// Parses dotted-quad IPv4 or RFC 4291 IPv6 text (with `::` and an embedded IPv4 tail);
@@ -18,6 +19,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Dotted quad, or eight uncompressed hexadecimal groups.
     public var description: String {
         if !self.isIPv6 {
             let v = UInt32(truncatingIfNeeded: self.low)

@@ -4,11 +4,17 @@
 /// instead of `JSONSerialization`. Integers that fit in `Int64` stay exact, which matters for nft
 /// handles and port numbers.
 public enum JSONValue: Sendable, Hashable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number without fraction or exponent that fits in 64 bits.
     case integer(Int64)
+    /// Any other number.
     case double(Double)
+    /// A string, escapes decoded.
     case string(String)
+    /// An array.
     case array([JSONValue])
     /// Members in document order; duplicate keys are kept, lookups return the first.
     case object([JSONMember])
@@ -60,6 +66,7 @@ public struct JSONMember: Sendable, Hashable {
     /// The member's value.
     public var value: JSONValue
 
+    /// Creates a member.
     public init(key: String, value: JSONValue) {
         self.key = key
         self.value = value

@@ -40,11 +40,13 @@ public enum StrictModes {
         public var path: String
         /// Whether `path` is the file itself or a directory above it.
         public var isFile: Bool
+        /// Everything wrong with `path` (sshd names only the path).
         public var problems: [Problem]
         /// Exactly what sshd puts after `Authentication refused: `, e.g.
         /// `bad ownership or modes for directory /home/alice/.ssh`.
         public var message: String
 
+        /// The message and the problems, for people.
         public var description: String {
             let details = self.problems.map { problem -> String in
                 switch problem {

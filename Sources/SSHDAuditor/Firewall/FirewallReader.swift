@@ -8,7 +8,9 @@ import SSHDAuditCore
 public struct FirewallReader: Sendable {
     /// What happened when one tool was asked.
     public enum SourceStatus: Sendable, Hashable, CustomStringConvertible {
+        /// The tool ran and its output was understood.
         case read
+        /// The tool is not on this host.
         case notInstalled
         /// The tool ran but was refused (not root, no `CAP_NET_ADMIN`).
         case permissionDenied(String)
@@ -29,6 +31,7 @@ public struct FirewallReader: Sendable {
     public struct Source: Sendable, Hashable {
         /// `nft`, `iptables-save` or `ip6tables-save`.
         public var tool: String
+        /// How it went.
         public var status: SourceStatus
     }
 
@@ -53,6 +56,7 @@ public struct FirewallReader: Sendable {
     /// The limit per tool.
     public var timeout: Duration
 
+    /// Creates a reader for the host's rules, or for a namespace's through `commandPrefix`.
     public init(
         searchDirectories: [String] = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"],
         commandPrefix: [String] = [],

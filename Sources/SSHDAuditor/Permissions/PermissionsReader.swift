@@ -22,6 +22,7 @@ public struct PermissionsReader: Sendable {
     /// How group-writable paths are judged; see ``groupWritePolicy(debianPatched:)``.
     public var policy: StrictModes.GroupWritePolicy
 
+    /// Creates a reader judging group-writable paths by `policy`.
     public init(policy: StrictModes.GroupWritePolicy = .upstream) {
         self.policy = policy
     }

@@ -6,11 +6,16 @@ import Musl
 
 /// A local account as the password database (`getpwnam(3)`, NSS included) describes it.
 public struct UserAccount: Sendable, Hashable {
+    /// The login name.
     public var name: String
+    /// The user id.
     public var uid: UInt32
+    /// The primary group id.
     public var gid: UInt32
+    /// The home directory, as the database has it (not canonicalized).
     public var home: String
 
+    /// Creates an account value (tests use it for temp homes).
     public init(name: String, uid: UInt32, gid: UInt32, home: String) {
         self.name = name
         self.uid = uid

@@ -68,6 +68,7 @@ public struct ExternalCommand: Sendable {
     /// How many bytes of each stream are kept.
     public var outputLimit: Int
 
+    /// Describes a command; nothing runs until ``run()``.
     public init(
         _ executable: String,
         _ arguments: [String] = [],
