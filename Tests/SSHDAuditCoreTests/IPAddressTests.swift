@@ -41,4 +41,19 @@ struct IPAddressTests {
         #expect(v6.isContained(in: "2001:db8::bad/128") == true)
         #expect(v6.isContained(in: "10.0.0.0/8") == false)
     }
+
+    @Test("a prefix covers exactly its first through last address")
+    func prefixBounds() throws {
+        let v4 = try #require(IPAddress.bounds(of: "198.51.100.77/24"))
+        #expect(v4.lowerBound.description == "198.51.100.0")
+        #expect(v4.upperBound.description == "198.51.100.255")
+        let v6 = try #require(IPAddress.bounds(of: "2001:db8::/32"))
+        #expect(v6.lowerBound.description == "2001:db8:0:0:0:0:0:0")
+        #expect(v6.upperBound.description == "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff")
+        let everything = try #require(IPAddress.bounds(of: "0.0.0.0/0"))
+        #expect(everything.upperBound.description == "255.255.255.255")
+        #expect(IPAddress.bounds(of: "10.0.0.0/33") == nil)
+        #expect(IPAddress.bounds(of: "10.0.0.9-10.0.0.1") == nil)
+        #expect(try #require(IPAddress("::1")) > #require(IPAddress("255.255.255.255")))
+    }
 }

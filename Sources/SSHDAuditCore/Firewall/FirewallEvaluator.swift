@@ -116,6 +116,8 @@ public enum FirewallEvaluator {
         var blocks: [FirewallBlock] = []
         /// Texts of maybe-accepts seen so far in this base chain's walk.
         var exceptions: [String] = []
+        /// Parsed address lists by `family table name`, so a large ban set is parsed once per evaluation.
+        var addressBounds: [String: [ClosedRange<IPAddress>?]] = [:]
 
         init(ruleset: FirewallRuleset, port: UInt16, source: IPAddress?) {
             self.ruleset = ruleset
@@ -227,7 +229,7 @@ public enum FirewallEvaluator {
 
         // MARK: - Conditions
 
-        func certainty(of rule: FirewallRuleset.Rule, in chain: FirewallRuleset.Chain) -> Certainty {
+        mutating func certainty(of rule: FirewallRuleset.Rule, in chain: FirewallRuleset.Chain) -> Certainty {
             var reasons: [Reason] = []
             for condition in rule.conditions {
                 switch self.certainty(of: condition, in: chain) {
@@ -239,7 +241,7 @@ public enum FirewallEvaluator {
             return reasons.isEmpty ? .always : .sometimes(reasons)
         }
 
-        func certainty(of condition: FirewallRuleset.Condition, in chain: FirewallRuleset.Chain) -> Certainty {
+        mutating func certainty(of condition: FirewallRuleset.Condition, in chain: FirewallRuleset.Chain) -> Certainty {
             switch condition {
             case .transportProtocol(let names, let negated):
                 return Self.decided(names.contains("tcp") || names.contains("all") || names.contains("0"), negated)
@@ -274,7 +276,7 @@ public enum FirewallEvaluator {
             }
         }
 
-        func certainty(
+        mutating func certainty(
             ofSource match: FirewallRuleset.AddressMatch,
             negated: Bool,
             in chain: FirewallRuleset.Chain
@@ -292,9 +294,11 @@ public enum FirewallEvaluator {
                 (elements, listName) = (nil, "ipset \(name)")
             }
             if let source = self.source, let elements {
-                let results = elements.map { source.isContained(in: $0) }
-                if results.contains(true) { return Self.decided(true, negated) }
-                if !results.contains(nil) { return Self.decided(false, negated) }
+                let key = "\(chain.family) \(chain.table) \(listName ?? elements.joined(separator: ","))"
+                let bounds = self.addressBounds[key] ?? elements.map(IPAddress.bounds(of:))
+                self.addressBounds[key] = bounds
+                if bounds.contains(where: { $0?.contains(source) == true }) { return Self.decided(true, negated) }
+                if !bounds.contains(where: { $0 == nil }) { return Self.decided(false, negated) }
             }
             if negated {
                 return .sometimes([.other("source not in \(listName ?? (elements ?? []).joined(separator: ","))")])

@@ -1,5 +1,5 @@
 /// An IPv4 or IPv6 address, parsed without Glibc so firewall address matches can be decided in Core.
-public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
+public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Whether the address is IPv4 (`ip`) or IPv6 (`ip6`).
     public var isIPv6: Bool
     /// The upper 64 bits of an IPv6 address; 0 for IPv4.
@@ -20,6 +20,11 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Dotted quad, or eight uncompressed hexadecimal groups.
+    /// IPv4 before IPv6, then numerically.
+    public static func < (lhs: IPAddress, rhs: IPAddress) -> Bool {
+        (lhs.isIPv6 ? 1 : 0, lhs.high, lhs.low) < (rhs.isIPv6 ? 1 : 0, rhs.high, rhs.low)
+    }
+
     public var description: String {
         if !self.isIPv6 {
             let v = UInt32(truncatingIfNeeded: self.low)
@@ -36,48 +41,65 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// Whether this address is in `element`: an address, a prefix (`10.0.0.0/8`) or a range (`a-b`),
     /// as nftables sets and iptables `-s` write them. `nil` when `element` does not parse.
     public func isContained(in element: String) -> Bool? {
+        Self.bounds(of: element).map { $0.contains(self) }
+    }
+
+    /// The first and last address `element` covers (an address, a prefix or a range); `nil` when it does
+    /// not parse. IPv4 sorts before IPv6, so a range never mixes families.
+    ///
+    /// iptables may also write netmasks (`/255.255.255.0`); those do not parse and are reported unknown.
+    public static func bounds(of element: String) -> ClosedRange<IPAddress>? {
         if let slash = element.firstIndex(of: "/") {
             guard let base = IPAddress(String(element[..<slash])),
                 let length = Int(element[element.index(after: slash)...])
             else { return nil }
-            if base.isIPv6 != self.isIPv6 { return false }
-            let bits = self.isIPv6 ? 128 : 32
+            let bits = base.isIPv6 ? 128 : 32
             guard length >= 0, length <= bits else { return nil }
-            // iptables also writes netmasks (`/255.255.255.0`); those fail `Int` above and are reported unknown.
-            let shift = (self.isIPv6 ? 0 : 96) + length
-            return Self.masked(self, keeping: shift) == Self.masked(base, keeping: shift)
+            // Work in 128 bits, with IPv4 in the low 32: keep the top (96 + length) bits.
+            let kept = (base.isIPv6 ? 0 : 96) + length
+            let highMask: UInt64 = kept >= 64 ? .max : (kept <= 0 ? 0 : ~(UInt64.max >> UInt64(kept)))
+            let lowKept = kept - 64
+            let lowMask: UInt64 = lowKept >= 64 ? .max : (lowKept <= 0 ? 0 : ~(UInt64.max >> UInt64(lowKept)))
+            var first = base
+            first.high &= highMask
+            first.low &= lowMask
+            var last = first
+            last.high |= ~highMask & (base.isIPv6 ? .max : 0)
+            last.low |= ~lowMask & (base.isIPv6 ? .max : 0xFFFF_FFFF)
+            return first...last
         }
         if let dash = element.firstIndex(of: "-") {
             guard let first = IPAddress(String(element[..<dash])),
-                let last = IPAddress(String(element[element.index(after: dash)...]))
+                let last = IPAddress(String(element[element.index(after: dash)...])),
+                first.isIPv6 == last.isIPv6, first <= last
             else { return nil }
-            if first.isIPv6 != self.isIPv6 { return false }
-            return (first.high, first.low) <= (self.high, self.low) && (self.high, self.low) <= (last.high, last.low)
+            return first...last
         }
-        guard let other = IPAddress(element) else { return nil }
-        return other == self
+        guard let address = IPAddress(element) else { return nil }
+        return address...address
     }
 
-    /// The top `bits` bits of the 128-bit value (IPv4 counted as if mapped into the low 32 bits).
-    private static func masked(_ address: IPAddress, keeping bits: Int) -> (UInt64, UInt64) {
-        let high: UInt64 = bits >= 64 ? address.high : (bits <= 0 ? 0 : address.high & ~(UInt64.max >> UInt64(bits)))
-        let lowBits = bits - 64
-        let low: UInt64 =
-            lowBits >= 64 ? address.low : (lowBits <= 0 ? 0 : address.low & ~(UInt64.max >> UInt64(lowBits)))
-        return (high, low)
-    }
-
+    /// Dotted quad over the UTF-8 bytes: ban lists hold many thousands of these, so no splitting.
     private static func parseIPv4(_ text: Substring) -> UInt32? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
         var value: UInt32 = 0
-        for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCII), let octet = UInt8(part) else {
+        var octet: UInt32 = 0
+        var digits = 0
+        var dots = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, dots < 3 else { return nil }
+                value = value << 8 | octet
+                (octet, digits, dots) = (0, 0, dots + 1)
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 3 {
+                octet = octet * 10 + UInt32(byte - UInt8(ascii: "0"))
+                digits += 1
+                guard octet <= 255 else { return nil }
+            } else {
                 return nil
             }
-            value = value << 8 | UInt32(octet)
         }
-        return value
+        guard digits > 0, dots == 3 else { return nil }
+        return value << 8 | octet
     }
 
     private static func parseIPv6(_ text: Substring) -> (UInt64, UInt64)? {
