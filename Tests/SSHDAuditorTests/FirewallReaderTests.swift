@@ -17,6 +17,30 @@ struct FirewallReaderTests {
         #expect(snapshot.ruleset.chains.isEmpty)
     }
 
+    @Test("an unprivileged reader is told plainly that it lacks the privilege")
+    func permissionDenied() {
+        guard TestEnvironment.require(TestEnvironment.isRoot, "needs root to drop to nobody with setpriv") else {
+            return
+        }
+        guard
+            TestEnvironment.require(
+                FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+                    && FileManager.default.isExecutableFile(atPath: "/usr/sbin/nft"),
+                "needs util-linux's setpriv and nftables"
+            )
+        else { return }
+        let nobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        let snapshot = FirewallReader(commandPrefix: nobody).read()
+        let nft = snapshot.sources.first { $0.tool == "nft" }
+        guard case .permissionDenied(let message) = nft?.status else {
+            Issue.record("expected permission denied for nft, got \(String(describing: nft))")
+            return
+        }
+        #expect(message.contains("Operation not permitted"))
+        #expect(nft?.status.description.hasPrefix("permission denied (run as root or with CAP_NET_ADMIN)") == true)
+        #expect(snapshot.isBlind)
+    }
+
     @Test("finds an nftables reject and an iptables drop installed in a namespace, each once")
     func liveNamespace() throws {
         guard TestEnvironment.require(TestEnvironment.isRoot, "needs root to create a network namespace") else {
