@@ -189,4 +189,49 @@ struct FirewallEvaluatorTests {
         let legacy = FirewallRuleset.combining(nftables: nft, iptables: [iptables], iptablesUsesNftables: false)
         #expect(legacy.chains.count == combined.chains.count + 1)
     }
+
+    @Test("--syn counts as a new connection; ingress and prerouting chains run before input")
+    func synAndHooks() {
+        let iptables = IptablesSaveParser.parse(
+            """
+            *filter
+            :INPUT ACCEPT [0:0]
+            -A INPUT -p tcp --dport 22 ! --syn -j DROP
+            -A INPUT -p tcp --dport 22 --syn -j REJECT
+            COMMIT
+            """
+        )
+        #expect(FirewallEvaluator.blocks(in: iptables.value, port: 22).map(\.action) == [.reject])
+
+        let ingress = FirewallRuleset.Chain(
+            backend: .nftables,
+            family: "netdev",
+            table: "edge",
+            name: "ingress",
+            hook: "ingress",
+            type: "filter",
+            priority: 0,
+            policy: .accept,
+            rules: [
+                FirewallRuleset.Rule(
+                    text: "tcp dport 22 drop",
+                    conditions: [.destinationPort(.ranges([22...22]), negated: false)],
+                    verdict: .drop
+                )
+            ]
+        )
+        let input = FirewallRuleset.Chain(
+            backend: .nftables,
+            family: "inet",
+            table: "filter",
+            name: "input",
+            hook: "input",
+            type: "filter",
+            priority: -500,
+            policy: .drop
+        )
+        let blocks = FirewallEvaluator.blocks(in: FirewallRuleset(chains: [input, ingress]), port: 22)
+        // The ingress drop is final: the input chain's policy never sees the packet.
+        #expect(blocks.map(\.chain) == ["ingress"])
+    }
 }

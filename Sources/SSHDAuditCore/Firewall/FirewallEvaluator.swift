@@ -2,7 +2,7 @@
 /// path of a ``FirewallRuleset`` the way netfilter would.
 ///
 /// The packet is a new (`ct state new`) TCP connection arriving on a non-loopback interface for a local
-/// address, optionally from a known source. Base chains hooked at `prerouting` and `input` (iptables:
+/// address, optionally from a known source. Base chains hooked at `ingress`, `prerouting` and `input` (iptables:
 /// `raw`/`mangle` PREROUTING, `mangle`/`filter`/`security` INPUT) run in priority order; each is walked rule
 /// by rule following `jump`, `goto` and `return`, and a chain that ends unanswered falls to its policy.
 ///
@@ -23,8 +23,8 @@ public enum FirewallEvaluator {
         let baseChains = ruleset.chains.enumerated()
             .filter { Self.isInputPath($0.element) }
             .sorted { lhs, rhs in
-                let left = (lhs.element.hook == "prerouting" ? 0 : 1, lhs.element.priority, lhs.offset)
-                let right = (rhs.element.hook == "prerouting" ? 0 : 1, rhs.element.priority, rhs.offset)
+                let left = (Self.hookOrder(lhs.element.hook), lhs.element.priority, lhs.offset)
+                let right = (Self.hookOrder(rhs.element.hook), rhs.element.priority, rhs.offset)
                 return left < right
             }
             .map(\.element)
@@ -47,13 +47,25 @@ public enum FirewallEvaluator {
         return Self.mergingBanLists(walker.blocks)
     }
 
+    /// Where a hook sits on the way in: ingress, then prerouting, then input.
+    static func hookOrder(_ hook: String?) -> Int {
+        switch hook {
+        case "ingress": 0
+        case "prerouting": 1
+        default: 2
+        }
+    }
+
     /// Whether `chain` sees packets for local sockets before the socket does.
     static func isInputPath(_ chain: FirewallRuleset.Chain) -> Bool {
-        guard let hook = chain.hook, hook == "input" || hook == "prerouting" else { return false }
+        guard let hook = chain.hook, ["input", "prerouting", "ingress"].contains(hook) else { return false }
         switch chain.backend {
         case .nftables:
             // nat chains only see the first packet to rewrite it; route chains are output-only.
-            return (chain.type ?? "filter") == "filter" && ["ip", "ip6", "inet"].contains(chain.family)
+            // `ingress` runs before everything else, on netdev tables (and inet ones since Linux 5.10).
+            guard (chain.type ?? "filter") == "filter" else { return false }
+            return hook == "ingress"
+                ? ["netdev", "inet"].contains(chain.family) : ["ip", "ip6", "inet"].contains(chain.family)
         case .iptables:
             return hook == "input"
                 ? ["filter", "mangle", "security"].contains(chain.table) : ["raw", "mangle"].contains(chain.table)

@@ -197,6 +197,9 @@ public enum IptablesSaveParser {
                 } else {
                     conditions.append(.other("--match-set \(name) \(flags)"))
                 }
+            case "--syn":
+                // Only the first packet of a connection has SYN alone: for a new connection, the same as NEW.
+                conditions.append(.connectionState(["new"], negated: negated))
             case "-m", "--match":
                 // The module name alone decides nothing; its options follow as their own tokens.
                 index += 1
