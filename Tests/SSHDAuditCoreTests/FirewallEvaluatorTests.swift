@@ -42,6 +42,30 @@ struct FirewallEvaluatorTests {
             #expect(partial.exceptions.count == 1)
             #expect(!partial.blocksEveryone)
         }
+        // In the inet table the accept is `ip saddr 10.0.0.0/8`: IPv6 clients have no exception.
+        let inet = FirewallEvaluator.blocks(in: try FirewallFixture.nftables("drop-policy-ssh-accept"), port: 8022)
+        #expect(inet.map(\.onlyFamily) == ["ip", "ip6"])
+        #expect(inet.map(\.blocksEveryone) == [false, true])
+        #expect(inet.last?.description.contains("(drop, IPv6 only, all sources)") == true)
+        // For 2222 both families meet the same policy: one block.
+        let both = FirewallEvaluator.blocks(in: try FirewallFixture.nftables("drop-policy-ssh-accept"), port: 2222)
+        #expect(both.count == 1)
+        #expect(both.first?.onlyFamily == nil)
+    }
+
+    @Test("IPv4 and IPv6 rules are walked separately")
+    func families() {
+        let ipv4 = IptablesSaveParser.parse("*filter\n:INPUT DROP [0:0]\nCOMMIT\n", family: "ip").value
+        let ipv6 = IptablesSaveParser.parse(
+            "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j REJECT\nCOMMIT\n",
+            family: "ip6"
+        ).value
+        let combined = FirewallRuleset.combining(nftables: nil, iptables: [ipv4, ipv6], iptablesUsesNftables: false)
+        let blocks = FirewallEvaluator.blocks(in: combined, port: 22)
+        #expect(blocks.map(\.family) == ["ip", "ip6"])
+        #expect(blocks.map(\.action) == [.drop, .reject])
+        let fromIPv6 = FirewallEvaluator.blocks(in: combined, port: 22, source: IPAddress("2001:db8::1"))
+        #expect(fromIPv6.map(\.family) == ["ip6"])
     }
 
     @Test("the iptables policy block carries the chain's line")

@@ -45,6 +45,10 @@ public struct FirewallBlock: Sendable, Hashable, CustomStringConvertible {
     /// Earlier rules that accept some of these connections first (a source-restricted accept, say), so
     /// the block spares them.
     public var exceptions: [String]
+    /// `ip` or `ip6` when the block differs between IPv4 and IPv6 connections (an `inet` chain whose
+    /// exceptions are IPv4-only, say) and applies as described to that family only; `nil` when it applies
+    /// to both, or when `family` already says.
+    public var onlyFamily: String?
 
     /// Creates a block; ``FirewallEvaluator`` is the usual source.
     public init(
@@ -57,7 +61,8 @@ public struct FirewallBlock: Sendable, Hashable, CustomStringConvertible {
         line: Int? = nil,
         action: Action,
         scope: Scope,
-        exceptions: [String] = []
+        exceptions: [String] = [],
+        onlyFamily: String? = nil
     ) {
         self.backend = backend
         self.family = family
@@ -69,6 +74,7 @@ public struct FirewallBlock: Sendable, Hashable, CustomStringConvertible {
         self.action = action
         self.scope = scope
         self.exceptions = exceptions
+        self.onlyFamily = onlyFamily
     }
 
     /// Whether the block applies to every source address (and not only to some connections).
@@ -91,6 +97,7 @@ public struct FirewallBlock: Sendable, Hashable, CustomStringConvertible {
         case .conditional(let why): scope = "only when \(why)"
         }
         let except = self.exceptions.isEmpty ? "" : "; except \(self.exceptions.joined(separator: "; "))"
-        return "\(location): \(self.rule) (\(self.action.rawValue), \(scope)\(except))"
+        let only = self.onlyFamily.map { $0 == "ip6" ? "IPv6 only, " : "IPv4 only, " } ?? ""
+        return "\(location): \(self.rule) (\(self.action.rawValue), \(only)\(scope)\(except))"
     }
 }

@@ -28,6 +28,23 @@ public enum FirewallEvaluator {
                 return left < right
             }
             .map(\.element)
+        // An IPv4 and an IPv6 connection meet different chains (`ip` vs `ip6` tables, `ip saddr` rules):
+        // walk once per family the client may use. Rules met in both walks are reported once.
+        let families = source.map { [$0.isIPv6 ? "ip6" : "ip"] } ?? ["ip", "ip6"]
+        for family in families {
+            walker.family = family
+            Self.walk(baseChains.filter { $0.family == family || !["ip", "ip6"].contains($0.family) }, with: &walker)
+        }
+        var blocks = Self.mergingBanLists(walker.blocks)
+        if families.count == 1 {
+            // The question was about one family already.
+            for index in blocks.indices { blocks[index].onlyFamily = nil }
+        }
+        return blocks
+    }
+
+    /// Walks the base chains in order until one drops the packet for sure.
+    private static func walk(_ baseChains: [FirewallRuleset.Chain], with walker: inout Walker) {
         for chain in baseChains {
             walker.exceptions = []
             // An accept in one base chain does not spare the packet from the next one; only drops are final.
@@ -44,7 +61,6 @@ public enum FirewallEvaluator {
                 break
             }
         }
-        return Self.mergingBanLists(walker.blocks)
     }
 
     /// Where a hook sits on the way in: ingress, then prerouting, then input.
@@ -80,7 +96,8 @@ public enum FirewallEvaluator {
                 case .listedAddresses(let lastCount, let lastLists) = last.block.scope, lastLists.isEmpty,
                 last.block.backend == block.backend, last.block.family == block.family,
                 last.block.table == block.table, last.block.chain == block.chain,
-                last.block.action == block.action, last.block.exceptions == block.exceptions
+                last.block.action == block.action, last.block.exceptions == block.exceptions,
+                last.block.onlyFamily == block.onlyFamily
             {
                 var combined = last.block
                 combined.scope = .listedAddresses(count: lastCount.flatMap { a in count.map { a + $0 } }, lists: [])
@@ -125,6 +142,8 @@ public enum FirewallEvaluator {
         let ruleset: FirewallRuleset
         let port: UInt16
         let source: IPAddress?
+        /// The network family of the connection being walked: `ip` or `ip6`.
+        var family = "ip"
         var blocks: [FirewallBlock] = []
         /// Texts of maybe-accepts seen so far in this base chain's walk.
         var exceptions: [String] = []
@@ -224,16 +243,25 @@ public enum FirewallEvaluator {
                 line: rule.line,
                 action: action,
                 scope: scope,
-                exceptions: self.exceptions
+                exceptions: self.exceptions,
+                onlyFamily: ["ip", "ip6"].contains(chain.family) ? nil : self.family
             )
-            // A rule reached twice (a conditional `goto` and then an unconditional one, as firewalld's zone
-            // dispatch does) is one block: keep the wider reach.
-            if let index = self.blocks.firstIndex(where: {
+            // A rule reached twice in one walk (a conditional `goto` and then an unconditional one, as
+            // firewalld's zone dispatch does) is one block: keep the wider reach.
+            let sameRule: (FirewallBlock) -> Bool = {
                 $0.backend == block.backend && $0.family == block.family && $0.table == block.table
                     && $0.chain == block.chain && $0.rule == block.rule && $0.handle == block.handle
                     && $0.line == block.line
-            }) {
+            }
+            if let index = self.blocks.firstIndex(where: { sameRule($0) && $0.onlyFamily == block.onlyFamily }) {
                 if block.scope == .allSources { self.blocks[index] = block }
+                return
+            }
+            // Met the same way in the IPv4 and the IPv6 walk: one block for both families.
+            if let index = self.blocks.firstIndex(where: {
+                sameRule($0) && $0.scope == block.scope && $0.exceptions == block.exceptions
+            }) {
+                self.blocks[index].onlyFamily = nil
                 return
             }
             self.blocks.append(block)
@@ -281,6 +309,8 @@ public enum FirewallEvaluator {
                 return Self.decided(types.contains("LOCAL") || types.contains("UNICAST"), negated)
             case .sourceAddress(let match, let negated):
                 return self.certainty(ofSource: match, negated: negated, in: chain)
+            case .networkFamily(let family, let negated):
+                return Self.decided(family == self.family, negated)
             case .indirectTraffic(_, let negated):
                 return Self.decided(false, negated)
             case .other(let text):

@@ -73,6 +73,8 @@ public struct FirewallRuleset: Sendable, Hashable {
         case inputInterface(String, negated: Bool)
         /// Destination address types (`LOCAL`, `BROADCAST`, …), upper-cased.
         case destinationAddressType(Set<String>, negated: Bool)
+        /// The network protocol: `ip` (IPv4) or `ip6`, implied by `ip saddr`, `ip6 nexthdr`, `meta nfproto`.
+        case networkFamily(String, negated: Bool)
         /// Holds only for traffic a client connecting straight to the host does not send: a failed
         /// reverse-path lookup (`fib saddr . iif oif missing`), a DNAT-ed connection (`ct status dnat`).
         case indirectTraffic(String, negated: Bool)

@@ -212,9 +212,12 @@ public enum NftablesRulesetParser {
                 let match = Self.addressMatch(right).map {
                     FirewallRuleset.Condition.sourceAddress($0, negated: negated)
                 }
-                return [match ?? .other(rendered)]
+                return [.networkFamily(proto, negated: false), match ?? .other(rendered)]
             case ("ip", "protocol"), ("ip6", "nexthdr"):
-                return [.transportProtocol(Set(Self.words(right).map(Self.protocolName)), negated: negated)]
+                let names = Set(Self.words(right).map(Self.protocolName))
+                return [.networkFamily(proto, negated: false), .transportProtocol(names, negated: negated)]
+            case ("ip", _), ("ip6", _):
+                return [.networkFamily(proto, negated: false), .other(rendered)]
             case (_, _) where ["tcp", "udp", "sctp", "dccp", "udplite", "icmp", "icmpv6"].contains(proto):
                 // Any other transport-header field still implies its protocol (`udp sport`, `icmpv6 type`).
                 let name = proto == "icmpv6" ? "ipv6-icmp" : proto
@@ -227,6 +230,10 @@ public enum NftablesRulesetParser {
             switch key {
             case "l4proto":
                 return [.transportProtocol(Set(Self.words(right).map(Self.protocolName)), negated: negated)]
+            case "nfproto":
+                let families = Self.words(right).compactMap { $0 == "ipv4" ? "ip" : $0 == "ipv6" ? "ip6" : nil }
+                if families.count == 1 { return [.networkFamily(families[0], negated: negated)] }
+                return [.other(rendered)]
             case "iifname", "iif":
                 let names = Self.words(right)
                 if names.count == 1 { return [.inputInterface(names[0], negated: negated)] }
