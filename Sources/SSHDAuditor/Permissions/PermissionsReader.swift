@@ -85,6 +85,9 @@ public struct PermissionsReader: Sendable {
     /// The policy of the installed sshd: Debian and Ubuntu patch StrictModes to accept a path writable
     /// by a group whose only member is the path's owner; other builds do not. `soleMembers` is read from
     /// the group and password databases the way that patch counts members (primary and supplementary).
+    ///
+    /// It enumerates both databases with `getpwent(3)`/`getgrent(3)`, whose cursor is process-wide: call it
+    /// from one task at a time (once per audit cycle is plenty).
     public static func groupWritePolicy(debianPatched: Bool) -> StrictModes.GroupWritePolicy {
         guard debianPatched else { return .upstream }
         var primaryMembers: [UInt32: Set<UInt32>] = [:]

@@ -30,7 +30,12 @@ public struct UserAccount: Sendable, Hashable {
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>?
         var buffer = [CChar](repeating: 0, count: 16384)
-        let status = getpwnam_r(name, &entry, &buffer, buffer.count, &result)
+        var status = getpwnam_r(name, &entry, &buffer, buffer.count, &result)
+        // NSS back ends (LDAP, SSSD) can return entries larger than the usual buffer: grow and retry.
+        while status == ERANGE, buffer.count < 1 << 20 {
+            buffer = [CChar](repeating: 0, count: buffer.count * 4)
+            status = getpwnam_r(name, &entry, &buffer, buffer.count, &result)
+        }
         guard status == 0, let found = result?.pointee else { return nil }
         return UserAccount(
             name: String(cString: found.pw_name),
