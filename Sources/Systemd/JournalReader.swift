@@ -31,6 +31,8 @@ public final class JournalReader {
     }
 
     private let journal: OpaquePointer
+    /// The matches set by ``setMatches(anyOf:)``, kept so ``seekToTail()`` can lift them for a moment.
+    private var matches: [String] = []
     /// Set by ``seek(after:)`` when the cursor's own entry is gone: the reader already stands on the first
     /// entry to return, so the next ``next()`` must not advance again.
     private var standsOnUnreadEntry = false
@@ -68,6 +70,7 @@ public final class JournalReader {
     /// The corresponding C functions are `sd_journal_add_match(3)` and `sd_journal_add_disjunction(3)`.
     public func setMatches(anyOf matches: [String]) throws(SystemdError) {
         sd_journal_flush_matches(self.journal)
+        self.matches = matches
         for (index, match) in matches.enumerated() {
             // A disjunction between every pair: matches on different fields would otherwise be ANDed.
             if index > 0 {
@@ -90,15 +93,29 @@ public final class JournalReader {
         self.standsOnUnreadEntry = false
     }
 
-    /// Moves after the last entry, so ``next()`` returns only entries written from now on.
+    /// Moves after the last entry, so ``next()`` returns only entries written from now on, all of them,
+    /// in order.
     ///
-    /// The corresponding C functions are `sd_journal_seek_tail(3)` and `sd_journal_previous(3)`.
+    /// `sd_journal_seek_tail` alone is not enough: until `sd_journal_previous` lands on an entry, the next
+    /// `sd_journal_next` jumps to the newest matching entry, skipping any others written in the meantime,
+    /// and with matches that select nothing yet there is no entry to land on. So the position is anchored on
+    /// the newest entry of the whole journal, matches lifted for that moment, and reading resumes after it.
+    ///
+    /// The corresponding C functions are `sd_journal_seek_tail(3)`, `sd_journal_previous(3)` and
+    /// `sd_journal_seek_cursor(3)`.
     public func seekToTail() throws(SystemdError) {
+        let matches = self.matches
+        sd_journal_flush_matches(self.journal)
         try check("sd_journal_seek_tail") { sd_journal_seek_tail(self.journal) }
-        // After seek_tail the position is only resolved by a move; stepping back onto the last entry makes
-        // the following next() return strictly newer entries.
-        try check("sd_journal_previous") { sd_journal_previous(self.journal) }
-        self.standsOnUnreadEntry = false
+        let moved = try check("sd_journal_previous") { sd_journal_previous(self.journal) }
+        let anchor = moved > 0 ? try self.currentCursor() : nil
+        try self.setMatches(anyOf: matches)
+        if let anchor {
+            try self.seek(after: anchor)
+        } else {
+            // An empty journal: everything in it from now on is new.
+            try self.seekToHead()
+        }
     }
 
     /// Moves just after the entry `cursor` names, so reading resumes without repeating it. When that entry
@@ -165,10 +182,14 @@ public final class JournalReader {
         }
         var realtime: UInt64 = 0
         try check("sd_journal_get_realtime_usec") { sd_journal_get_realtime_usec(self.journal, &realtime) }
-        var cursorPointer: UnsafeMutablePointer<CChar>?
-        try check("sd_journal_get_cursor") { sd_journal_get_cursor(self.journal, &cursorPointer) }
-        defer { free(cursorPointer) }
-        let cursor = cursorPointer.map { String(cString: $0) } ?? ""
-        return JournalEntry(fields: fields, realtimeMicroseconds: realtime, cursor: cursor)
+        return JournalEntry(fields: fields, realtimeMicroseconds: realtime, cursor: try self.currentCursor())
+    }
+
+    /// The cursor of the entry the journal stands on.
+    private func currentCursor() throws(SystemdError) -> String {
+        var cursor: UnsafeMutablePointer<CChar>?
+        try check("sd_journal_get_cursor") { sd_journal_get_cursor(self.journal, &cursor) }
+        defer { free(cursor) }
+        return cursor.map { String(cString: $0) } ?? ""
     }
 }

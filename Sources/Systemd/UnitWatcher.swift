@@ -1,7 +1,5 @@
 import CSystemd
 import Glibc
-import Synchronization
-import SystemPackage
 
 /// Watches systemd units over D-Bus and reports each state change as it happens, reconnecting with
 /// exponential backoff when the bus goes away.
@@ -20,10 +18,9 @@ public final class UnitWatcher: Sendable {
     public let events: AsyncStream<UnitEvent>
 
     /// How long the thread blocks in `sd_bus_wait` before checking whether it should stop.
-    public static let pollInterval: Duration = .milliseconds(200)
+    public static let pollInterval: Duration = WorkerThread.pollInterval
 
-    private let stopRequested: StopFlag
-    private let thread = Mutex<pthread_t?>(nil)
+    private let worker: WorkerThread
 
     /// Starts watching `unitNames` (names or aliases, such as `ssh.service`, `sshd.service`, `ssh.socket`).
     ///
@@ -40,37 +37,29 @@ public final class UnitWatcher: Sendable {
         initialBackoff: Duration = .milliseconds(100),
         maximumBackoff: Duration = .seconds(5)
     ) throws(SystemdError) {
-        let (stream, continuation) = AsyncStream.makeStream(of: UnitEvent.self, bufferingPolicy: .bufferingNewest(1024))
-        let stop = StopFlag()
-        continuation.onTermination = { _ in stop.set() }
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: UnitEvent.self,
+            bufferingPolicy: .bufferingNewest(1024)
+        )
         self.events = stream
-        self.stopRequested = stop
-        let loop = WatchLoop(
-            unitNames: unitNames,
-            address: address,
-            initialBackoff: initialBackoff,
-            maximumBackoff: maximumBackoff,
-            continuation: continuation,
-            stop: stop
-        )
-        let context = Unmanaged.passRetained(loop).toOpaque()
-        var handle = pthread_t()
-        let created = pthread_create(
-            &handle,
-            nil,
-            { context in
-                guard let context else { return nil }
-                Unmanaged<WatchLoop>.fromOpaque(context).takeRetainedValue().run()
-                return nil
-            },
-            context
-        )
-        guard created == 0 else {
-            Unmanaged<WatchLoop>.fromOpaque(context).release()
+        do {
+            self.worker = try WorkerThread { stop in
+                WatchLoop(
+                    unitNames: unitNames,
+                    address: address,
+                    initialBackoff: initialBackoff,
+                    maximumBackoff: maximumBackoff,
+                    continuation: continuation,
+                    stop: stop
+                ).run()
+            }
+        } catch {
             continuation.finish()
-            throw SystemdError(operation: "pthread_create", errno: Errno(rawValue: created))
+            throw error
         }
-        self.thread.withLock { $0 = handle }
+        // The consumer went away: let the thread end (joining here could be on the thread itself).
+        let stop = self.worker.stopFlag
+        continuation.onTermination = { _ in stop.set() }
     }
 
     deinit {
@@ -80,27 +69,13 @@ public final class UnitWatcher: Sendable {
     /// Stops watching: waits for the thread to end (at most about ``pollInterval``), which closes the bus
     /// connection and finishes ``events``. Idempotent.
     public func stop() {
-        self.stopRequested.set()
-        guard
-            let handle = self.thread.withLock({ current in
-                defer { current = nil }; return current
-            })
-        else { return }
         // The thread finishes the stream itself; joining guarantees the connection is closed on return.
-        pthread_join(handle, nil)
+        self.worker.stop()
     }
 }
 
-/// A flag the watcher thread polls; set from any thread.
-private final class StopFlag: Sendable {
-    private let value = Atomic<Bool>(false)
-    func set() { self.value.store(true, ordering: .releasing) }
-    var isSet: Bool { self.value.load(ordering: .acquiring) }
-}
-
-/// The watcher thread's state; only that thread touches it after start.
-private final class WatchLoop: @unchecked Sendable {
-    // @unchecked: handed to exactly one thread at creation, never shared afterwards.
+/// The watcher thread's state: made on that thread and never shared with another.
+private final class WatchLoop {
     let unitNames: [String]
     let address: String?
     let initialBackoff: Duration
@@ -139,7 +114,7 @@ private final class WatchLoop: @unchecked Sendable {
             } catch {
                 if self.stop.isSet { break }
                 self.continuation.yield(.disconnected(error, retryAfter: backoff))
-                self.sleep(backoff)
+                WorkerThread.sleep(backoff, unless: self.stop)
                 backoff = min(backoff * 2, self.maximumBackoff)
             }
         }
@@ -205,23 +180,10 @@ private final class WatchLoop: @unchecked Sendable {
             // More may be queued: process again before sleeping.
             if processed > 0 { continue }
             try check("sd_bus_wait") {
-                sd_bus_wait(bus.handle, UInt64(UnitWatcher.pollInterval.microseconds))
+                sd_bus_wait(bus.handle, UInt64(WorkerThread.pollInterval.microseconds))
             }
         }
     }
 
     private func order(_ name: String) -> Int { self.unitNames.firstIndex(of: name) ?? Int.max }
-
-    /// Sleeps for `duration`, in slices, so a stop request is honoured quickly.
-    private func sleep(_ duration: Duration) {
-        let deadline = ContinuousClock.now + duration
-        while !self.stop.isSet, ContinuousClock.now < deadline {
-            let slice = min(deadline - ContinuousClock.now, UnitWatcher.pollInterval)
-            var request = timespec(
-                tv_sec: Int(slice.components.seconds),
-                tv_nsec: Int(slice.components.attoseconds / 1_000_000_000)
-            )
-            nanosleep(&request, nil)
-        }
-    }
 }

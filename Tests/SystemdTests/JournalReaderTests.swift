@@ -76,7 +76,8 @@ extension SandboxedTests {
             }
             #expect(result == .timedOut)
 
-            try Self.log(sandbox, tag: tag, ["arrived"])
+            // Two entries: reading from the tail must return both, in order, not jump to the newest.
+            try Self.log(sandbox, tag: tag, ["arrived", "also arrived"])
             let started = ContinuousClock.now
             var entry: JournalEntry?
             while entry == nil, ContinuousClock.now - started < .seconds(5) {
@@ -88,6 +89,8 @@ extension SandboxedTests {
             )
             #expect(entry?.message == "arrived")
             #expect(entry?["PRIORITY"] == "6")
+            #expect(try reader.next()?.message == "also arrived")
+            #expect(try reader.next() == nil)
         }
 
         @Test("fails naming the call when the journal directory does not exist")
