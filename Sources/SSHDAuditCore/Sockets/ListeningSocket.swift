@@ -10,6 +10,7 @@ public struct ListeningSocket: Sendable, Hashable {
     /// Every process file descriptor that refers to the socket, sorted by pid.
     public var owners: [SocketOwner]
 
+    /// A listening socket and its owners, in any order: they are stored sorted.
     public init(entry: TCPSocketEntry, owners: [SocketOwner]) {
         self.entry = entry
         self.owners = owners.sorted()

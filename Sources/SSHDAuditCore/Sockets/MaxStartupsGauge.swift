@@ -13,6 +13,7 @@ public struct MaxStartupsGauge: Sendable, Hashable, CustomStringConvertible {
     /// The `full` of `MaxStartups start:rate:full`: the count at which every new connection is dropped.
     public var full: Int
 
+    /// A gauge from its three numbers.
     public init(active: Int, start: Int, full: Int) {
         self.active = active
         self.start = start

@@ -8,6 +8,7 @@ public struct SocketOwner: Sendable, Hashable, Comparable {
     /// `nil` if the process exited before it could be read.
     public var command: String?
 
+    /// An owner from its parts.
     public init(pid: Int32, fileDescriptor: Int32, command: String?) {
         self.pid = pid
         self.fileDescriptor = fileDescriptor

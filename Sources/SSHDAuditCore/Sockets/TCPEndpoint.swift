@@ -5,6 +5,7 @@ public struct TCPEndpoint: Sendable, Hashable, Comparable, CustomStringConvertib
     /// The port in host byte order; 0 for the unconnected remote end of a listener.
     public var port: UInt16
 
+    /// An endpoint from its parts.
     public init(address: IPAddress, port: UInt16) {
         self.address = address
         self.port = port

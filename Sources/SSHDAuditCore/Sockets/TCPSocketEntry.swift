@@ -20,6 +20,7 @@ public struct TCPSocketEntry: Sendable, Hashable {
     /// refers to any more, such as those in TIME-WAIT.
     public var inode: UInt64
 
+    /// An entry from its fields, as the parser builds it; tests and fakes build their own.
     public init(
         family: AddressFamily,
         local: TCPEndpoint,

@@ -9,6 +9,7 @@ public struct ProcAccessError: Error, Sendable, Hashable, CustomStringConvertibl
     /// Why it failed.
     public var errno: Errno
 
+    /// An error from its parts.
     public init(operation: String, path: String, errno: Errno) {
         self.operation = operation
         self.path = path

@@ -17,7 +17,7 @@ struct ProcFileSystem: Sendable {
 
     /// `root/components...`.
     func path(_ components: String...) -> String {
-        ([self.root] + components).joined(separator: "/")
+        (self.root == "/" ? "" : self.root) + "/" + components.joined(separator: "/")
     }
 
     /// The whole contents of a file, read until end of file.
