@@ -116,7 +116,11 @@ class Generator:
 
         if x < 0.16:
             inv = "invalid user " if r.random() < 0.5 else ""
-            return emit("failed_password", session, spid, "Failed password for %s%s from %s port %d ssh2" % (inv, u, a, p))
+            message = "Failed password for %s%s from %s port %d ssh2" % (inv, u, a, p)
+            if style != "rfc5424" and r.random() < 0.05:
+                # rsyslog folds identical consecutive lines.
+                message = "message repeated %d times: [ %s]" % (r.randrange(2, 9), message)
+            return emit("failed_password", session, spid, message)
         if x < 0.26:
             return emit("invalid_user", session, spid, "Invalid user %s from %s port %d" % (u, a, p))
         if x < 0.36:

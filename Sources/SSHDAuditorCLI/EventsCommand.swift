@@ -37,7 +37,12 @@ struct EventsCommand: ParsableCommand {
     @Flag(help: "Print JSON Lines on standard output and a JSON summary on standard error.")
     var json = false
 
-    @Option(help: "Year for classic syslog stamps, which have none (default: the current local year).")
+    @Option(
+        help: """
+            Year for classic syslog stamps, which have none (default: the current year, or the one before for \
+            months still to come this year).
+            """
+    )
     var year: Int?
 
     @Option(help: "How lines are framed: syslog (auto-detects the three formats) or message (bare text).")
@@ -47,7 +52,14 @@ struct EventsCommand: ParsableCommand {
     var summaryOnly = false
 
     func run() throws {
-        let parser = SSHDLogParser(framing: self.framing, year: self.year ?? LocalYear.current())
+        let classicYear: SSHDLogParser.ClassicYear
+        if let year = self.year {
+            classicYear = .fixed(year)
+        } else {
+            let today = LocalDate.current()
+            classicYear = .latestNotAfter(year: today.year, month: today.month)
+        }
+        let parser = SSHDLogParser(framing: self.framing, classicYear: classicYear)
         let reader = LogFileReader()
         var output = BufferedOutput.standardOutput()
         var errors = BufferedOutput.standardError()

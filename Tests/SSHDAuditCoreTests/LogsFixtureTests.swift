@@ -28,7 +28,8 @@ struct LogsFixtureTests {
             framing: .syslog,
             kinds: [
                 .serverListening, .serverListening, .accepted, .other, .accepted, .failedPassword, .failedPassword,
-                .failedPublickey, .failedOther, .invalidUser, .maxAuthTriesExceeded, .other, .connectionClosed,
+                .failedPassword, .failedPublickey, .failedOther, .invalidUser, .maxAuthTriesExceeded, .other,
+                .connectionClosed,
                 .connectionClosed, .connectionClosed, .connectionReset, .connectionReset, .receivedDisconnect,
                 .disconnected, .receivedDisconnect, .disconnected, .timeoutBeforeAuthentication, .maxStartupsBegin,
                 .dropConnection, .maxStartupsThrottling, .maxStartupsExited, .badModesFile, .badModesDirectory,
@@ -84,6 +85,11 @@ struct LogsFixtureTests {
         #expect(accepted.host == "web-02")
         #expect(accepted.program == .sshd)
         #expect(accepted.pid == 9100)
+        // rsyslog's `message repeated 5 times: [ ... ]` is the repeated event, with its count.
+        #expect(events[6].kind == .failedPassword)
+        #expect(events[6].repeated == 5)
+        #expect(events[6].address == "203.0.113.7")
+        #expect(events[5].repeated == nil)
     }
 
     @Test("RFC 3339 lines keep fraction and offset, and name sshd-session")
@@ -193,5 +199,19 @@ struct LogsFixtureTests {
         // Lines whose address is not an IP address are kept whole, not half-parsed.
         #expect(events[6].detail == "Invalid user ghost from not-an-ip port 45000")
         #expect(events[7].address == nil)
+    }
+
+    @Test("read in January, December's classic stamps belong to the year before; RFC 3339 stamps keep theirs")
+    func newYear() {
+        let parser = SSHDLogParser(classicYear: .latestNotAfter(year: 2027, month: 1))
+        let text = """
+            Dec 31 23:59:59 h sshd[1]: Received signal 15; terminating.
+            Jan  1 00:00:01 h sshd[2]: Server listening on :: port 22.
+            2027-12-31T23:59:59Z h sshd[3]: Received signal 1; terminating.
+            """
+        let years = parser.parse(text).value.map { $0.timestamp?.year }
+        #expect(years == [2026, 2027, 2027])
+        #expect(SSHDLogParser(year: 2027).parse(text).value.map { $0.timestamp?.year } == [2027, 2027, 2027])
+        #expect(SSHDLogParser().parse(text).value.map { $0.timestamp?.year } == [nil, nil, 2027])
     }
 }

@@ -92,6 +92,10 @@ struct LogsMessageClassifierTests {
             SSHDLogEvent(kind: .serverListening, listenerAddress: "192.0.2.1", listenerPort: 22)
         ),
         ("Received signal 15; terminating.", SSHDLogEvent(kind: .terminating, count: 15)),
+        (
+            "message repeated 3 times: [ Connection closed by 203.0.113.12 port 40600 [preauth]]",
+            SSHDLogEvent(kind: .connectionClosed, address: "203.0.113.12", port: 40600, preauth: true, repeated: 3)
+        ),
     ]
 
     @Test("reads each kind's fields", arguments: cases)

@@ -81,4 +81,25 @@ struct LogsOutputTests {
         #expect(kinds["invalid_user"] == 2)
         #expect(object["unframed_lines"] as? Int == 1)
     }
+
+    @Test("each kind is counted under its own name", arguments: SSHDLogEventKind.allCases)
+    func countedUnderItsName(kind: SSHDLogEventKind) throws {
+        var summary = SSHDLogSummary()
+        summary.recordEvent(kind)
+        #expect(SSHDLogEventKind.allCases.allSatisfy { summary[$0] == ($0 == kind ? 1 : 0) })
+        var json = ByteWriter()
+        summary.appendJSONLine(to: &json)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.bytes)) as? [String: Any])
+        let kinds = try #require(object["kinds"] as? [String: Int])
+        #expect(kinds.filter { $0.value != 0 } == [kind.rawValue: 1])
+
+        // The renderings spell the kind exactly as its raw value.
+        var line = ByteWriter()
+        SSHDLogEvent(kind: kind).appendJSONLine(to: &line)
+        let event = try #require(try JSONSerialization.jsonObject(with: Data(line.bytes)) as? [String: Any])
+        #expect(event["kind"] as? String == kind.rawValue)
+        var text = ByteWriter()
+        SSHDLogEvent(kind: kind, program: .sshdAuth).appendTextLine(to: &text)
+        #expect(String(decoding: text.bytes, as: UTF8.self) == "- - sshd-auth \(kind.rawValue)\n")
+    }
 }

@@ -56,6 +56,14 @@ struct LogsSyslogLineParserTests {
         #expect(self.parse("2026-11-21T10:00:00.1234567891234Z h sshd[1]: m")?.timestamp?.nanosecond == 123_456_789)
     }
 
+    @Test("a line without a host field")
+    func noHost() {
+        let parts = self.parse("Nov 21 10:00:00 sshd[1]: Server listening on :: port 22.")
+        #expect(parts?.host == "")
+        #expect(parts?.program == "sshd")
+        #expect(parts?.message == "Server listening on :: port 22.")
+    }
+
     @Test("a tag without a pid, and the kernel's tag")
     func tagWithoutPID() {
         #expect(self.parse("Dec 31 23:59:60 h sshd: x")?.pid == nil)

@@ -79,6 +79,7 @@ extension SSHDLogEvent {
         out.appendField("penalty", self.penalty, style)
         out.appendField("path", self.path, style)
         out.appendField(self.kind == .other ? "message" : "detail", self.detail, style)
+        out.appendField("repeated", self.repeated, style)
     }
 }
 

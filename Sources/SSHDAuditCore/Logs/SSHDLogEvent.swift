@@ -50,6 +50,9 @@ public struct SSHDLogEvent: Sendable, Hashable {
     public var detail: String?
     /// Whether the line ended in ` [preauth]` (logged by the unprivileged pre-authentication process).
     public var preauth: Bool
+    /// How many identical messages this line stands for, when rsyslog folded them into one
+    /// `message repeated N times: [ MESSAGE]` line (`nil` for an ordinary line).
+    public var repeated: Int?
 
     public init(
         kind: SSHDLogEventKind,
@@ -71,7 +74,8 @@ public struct SSHDLogEvent: Sendable, Hashable {
         penalty: String? = nil,
         path: String? = nil,
         detail: String? = nil,
-        preauth: Bool = false
+        preauth: Bool = false,
+        repeated: Int? = nil
     ) {
         self.kind = kind
         self.timestamp = timestamp
@@ -93,5 +97,6 @@ public struct SSHDLogEvent: Sendable, Hashable {
         self.path = path
         self.detail = detail
         self.preauth = preauth
+        self.repeated = repeated
     }
 }

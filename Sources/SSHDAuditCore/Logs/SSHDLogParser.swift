@@ -31,14 +31,30 @@ public struct SSHDLogParser: Sendable {
         case unframed
     }
 
+    /// How classic syslog stamps, which carry no year, get one.
+    public enum ClassicYear: Sendable, Hashable {
+        /// Leave the year out (``LogTimestamp/year`` is `nil`).
+        case omitted
+        /// Give every classic stamp this year.
+        case fixed(Int)
+        /// The latest year that does not put the stamp after `month` of `year`, for a log read soon after it
+        /// was written: read in January, a December line belongs to the year before.
+        case latestNotAfter(year: Int, month: Int)
+    }
+
     /// The input's framing.
     public var framing: Framing
-    /// The year given to classic syslog stamps, which carry none.
-    public var year: Int?
+    /// How classic stamps get their year.
+    public var classicYear: ClassicYear
 
-    public init(framing: Framing = .syslog, year: Int? = nil) {
+    public init(framing: Framing = .syslog, classicYear: ClassicYear) {
         self.framing = framing
-        self.year = year
+        self.classicYear = classicYear
+    }
+
+    /// A parser giving classic stamps the year `year` (none when `nil`).
+    public init(framing: Framing = .syslog, year: Int? = nil) {
+        self.init(framing: framing, classicYear: year.map { .fixed($0) } ?? .omitted)
     }
 
     /// Parses one line (without its newline).
@@ -63,11 +79,17 @@ public struct SSHDLogParser: Sendable {
             SSHDMessageClassifier.classify(line, from: 0, end: line.count, into: &event)
             return .sshd
         case .syslog:
-            guard let parts = SyslogLineParser.parse(line, year: self.year) else { return .unframed }
+            guard let parts = SyslogLineParser.parse(line, year: self.classicYear.year) else { return .unframed }
             guard let program = Self.program(line, parts.program) else { return .otherProgram }
             event = SSHDLogEvent(kind: .other)
             SSHDMessageClassifier.classify(line, from: parts.message.lowerBound, end: line.count, into: &event)
             event.timestamp = parts.timestamp
+            // Only classic stamps lack an offset; RFC 3339 and RFC 5424 stamps carry their own year.
+            if case .latestNotAfter(let year, let month) = self.classicYear, let stamp = parts.timestamp,
+                stamp.utcOffsetMinutes == nil, stamp.month > month
+            {
+                event.timestamp?.year = year - 1
+            }
             event.program = program
             event.pid = parts.pid
             if !parts.host.isEmpty {
@@ -133,6 +155,17 @@ public struct SSHDLogParser: Sendable {
         case 9: return line.matches("sshd-auth", at: start, end: end) ? .sshdAuth : nil
         case 12: return line.matches("sshd-session", at: start, end: end) ? .sshdSession : nil
         default: return nil
+        }
+    }
+}
+
+extension SSHDLogParser.ClassicYear {
+    /// The year handed to ``SyslogLineParser`` before any adjustment.
+    fileprivate var year: Int? {
+        switch self {
+        case .omitted: nil
+        case .fixed(let year): year
+        case .latestNotAfter(let year, _): year
         }
     }
 }

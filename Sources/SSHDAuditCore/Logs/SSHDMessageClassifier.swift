@@ -38,6 +38,18 @@ public enum SSHDMessageClassifier {
         var end = fullEnd
         // Trailing CR (a CRLF file) and spaces are not part of any format.
         while end > start, m[end - 1] == UInt8(ascii: "\r") || m[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        if let countStart = m.index(after: "message repeated ", at: start, end: end) {
+            // rsyslog's RepeatedMsgReduction folds identical lines into `message repeated N times: [ MESSAGE]`.
+            let countEnd = m.digitsEnd(from: countStart, end: end)
+            if let count = m.decimal(from: countStart, end: countEnd),
+                let inner = m.index(after: " times: [ ", at: countEnd, end: end),
+                m[end - 1] == UInt8(ascii: "]"), inner < end
+            {
+                classify(m, from: inner, end: end - 1, into: &event)
+                event.repeated = count
+                return
+            }
+        }
         var preauth = false
         // Only the last suffix counts: sshd's monitor appends exactly one, and a user name may contain another.
         let suffix: StaticString = " [preauth]"

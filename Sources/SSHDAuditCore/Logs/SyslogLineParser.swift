@@ -53,8 +53,11 @@ public enum SyslogLineParser {
         guard index < end, line[index] == UInt8(ascii: " ") else { return nil }
         index += 1
         guard let hostEnd = line.firstIndex(of: UInt8(ascii: " "), from: index, end: end) else { return nil }
-        let host = index..<hostEnd
-        return parseTag(line, from: hostEnd + 1, end: end, timestamp: timestamp, host: host)
+        if line[hostEnd - 1] == UInt8(ascii: ":") {
+            // No host field (some local syslog daemons leave it out): the word after the stamp is the tag.
+            return parseTag(line, from: index, end: end, timestamp: timestamp, host: index..<index)
+        }
+        return parseTag(line, from: hostEnd + 1, end: end, timestamp: timestamp, host: index..<hostEnd)
     }
 
     /// `TAG[PID]: MESSAGE` or `TAG: MESSAGE`.
