@@ -21,7 +21,7 @@ import SystemPackage
 ///   tail is gone; a ``LogSourceNotice/Kind/linesLost`` notice says so and reading continues in the new file.
 ///
 /// A last line without its newline is held back until it is complete (a writer may be half-way through it).
-/// When there is no state, the first read starts at the end of the file (``StartPosition/end``, so old history
+/// When there is no state, the first read starts at the end of the file (``LogStartPosition/end``, so old history
 /// is not reported as new) or at its start.
 ///
 /// Memory is bounded by one read buffer of ``readSize`` bytes (256 KiB by default, allocated once) plus the
@@ -30,20 +30,12 @@ import SystemPackage
 ///
 /// Not thread-safe: keep a follower in one task or actor.
 public final class AuthLogFollower: SSHDLogEventSource {
-    /// Where to start when there is no saved position.
-    public enum StartPosition: Sendable, Hashable {
-        /// After the last complete line: only lines written from now on are read.
-        case end
-        /// At the first byte: the whole file is read.
-        case start
-    }
-
     /// The followed file.
     public let path: String
     /// Where the position is saved, or `nil` to keep it in memory only.
     public let stateFilePath: String?
     /// Where to start without a saved position.
-    public let startPosition: StartPosition
+    public let startPosition: LogStartPosition
     /// Bytes read per `pread(2)`; also the longest line that can be read.
     public let readSize: Int
     /// How classic syslog stamps (`Nov 21 10:00:00`), which carry no year, get one. The caller sets it, typically
@@ -95,7 +87,7 @@ public final class AuthLogFollower: SSHDLogEventSource {
     public init(
         path: String,
         stateFilePath: String?,
-        startPosition: StartPosition = .end,
+        startPosition: LogStartPosition = .end,
         classicYear: SSHDLogParser.ClassicYear,
         readSize: Int = 256 << 10
     ) {
@@ -140,12 +132,18 @@ public final class AuthLogFollower: SSHDLogEventSource {
             switch self.phase {
             case .unstarted:
                 guard let current else {
+                    // Whatever file appears later was written after this look: read it from its start.
                     self.noteMissing()
+                    self.phase = .awaitingNewFile
                     break passes
                 }
                 self.phase = .following(try self.startingPosition(in: current))
             case .awaitingNewFile:
-                guard let current else { break passes }
+                guard let current else {
+                    self.noteMissing()
+                    break passes
+                }
+                self.reportedMissing = false
                 self.phase = .following(Self.fresh(current.status))
                 self.lastSeenSize = nil
             case .following(var position):
@@ -441,11 +439,11 @@ public final class AuthLogFollower: SSHDLogEventSource {
     private func noteLost(_ position: LogFilePosition, reason: String) {
         let compressed = self.rotatedSiblings().filter(Self.isCompressed)
         var message = "\(self.path) was \(reason)"
-        if let size = self.lastSeenSize {
-            let unread = max(0, size - position.offset)
-            message += unread > 0 ? ": at least \(unread) unread bytes lost" : ": nothing unread was lost"
+        // The size last seen is a lower bound: lines may have been added between that look and the rotation.
+        if let size = self.lastSeenSize, size > position.offset {
+            message += ": at least \(size - position.offset) unread bytes lost"
         } else {
-            message += ": lines written after offset \(position.offset) and before the rotation were not read"
+            message += ": any lines written after offset \(position.offset) before the rotation were not read"
         }
         if !compressed.isEmpty { message += " (compressed rotations: \(compressed.joined(separator: ", ")))" }
         self.notices.append(LogSourceNotice(kind: .linesLost, message: message))

@@ -5,7 +5,7 @@ import Systemd
 /// and remembers the last entry's cursor in a state file so a restarted daemon resumes just after it.
 ///
 /// Without a usable cursor (first start, file lost, corrupt, or naming no journal entry) reading starts at the
-/// tail: old history is not replayed as new alerts, and a notice says so. The cursor is saved after every batch
+/// tail by default (``LogStartPosition/end``): old history is not replayed as new alerts, and a notice says so. The cursor is saved after every batch
 /// that read an entry (atomically: temporary file, `fsync`, `rename`). Resuming uses
 /// ``JournalReader/seek(after:)``, which skips the entry the cursor names (`sd_journal_test_cursor(3)`).
 ///
@@ -27,6 +27,8 @@ public final class JournalEventSource: SSHDLogEventSource {
 
     /// Where the cursor is saved, or `nil` to keep it in memory only.
     public let stateFilePath: String?
+    /// Where to start without a usable saved cursor.
+    public let startPosition: LogStartPosition
     private let reader: JournalReader
     private var positioned = false
     private var cursor: String?
@@ -37,14 +39,18 @@ public final class JournalEventSource: SSHDLogEventSource {
     /// - Parameters:
     ///   - reader: an open journal; this source sets its matches and position.
     ///   - stateFilePath: where to persist the cursor (`nil`: memory only).
+    ///   - startPosition: where to start without a usable saved cursor: the tail (the default: no replay of old
+    ///     history as new alerts) or the head.
     ///   - matches: `FIELD=value` matches, by default ``sshdMatches``.
     public init(
         reader: JournalReader,
         stateFilePath: String?,
+        startPosition: LogStartPosition = .end,
         matches: [String] = JournalEventSource.sshdMatches
     ) throws {
         self.reader = reader
         self.stateFilePath = stateFilePath
+        self.startPosition = startPosition
         try reader.setMatches(anyOf: matches)
     }
 
@@ -52,9 +58,15 @@ public final class JournalEventSource: SSHDLogEventSource {
     public convenience init(
         source: JournalReader.Source = .system,
         stateFilePath: String?,
+        startPosition: LogStartPosition = .end,
         matches: [String] = JournalEventSource.sshdMatches
     ) throws {
-        try self.init(reader: try JournalReader(source: source), stateFilePath: stateFilePath, matches: matches)
+        try self.init(
+            reader: try JournalReader(source: source),
+            stateFilePath: stateFilePath,
+            startPosition: startPosition,
+            matches: matches
+        )
     }
 
     public var name: String { "journal" }
@@ -105,32 +117,38 @@ public final class JournalEventSource: SSHDLogEventSource {
     /// Positions the reader after the saved cursor, or at the tail with a notice when there is none.
     private func seekToSavedCursor() throws {
         guard let stateFilePath else {
-            try self.reader.seekToTail()
+            try self.seekToStart()
             return
         }
         guard let bytes = try StateFile(path: stateFilePath).read() else {
-            try self.startAtTail(.startedWithoutState, "no saved cursor in \(stateFilePath)")
+            try self.startWithoutCursor(.startedWithoutState, "no saved cursor in \(stateFilePath)")
             return
         }
         let text = String(decoding: bytes, as: UTF8.self)
         let saved = text.hasSuffix("\n") ? String(text.dropLast()) : text
         // A cursor is `key=value` pairs separated by ';' (s=, i=, b=, m=, t=, x=): one line of printable ASCII.
         guard !saved.isEmpty, saved.contains("="), saved.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
-            try self.startAtTail(.stateReset, "the cursor file \(stateFilePath) is corrupt")
+            try self.startWithoutCursor(.stateReset, "the cursor file \(stateFilePath) is corrupt")
             return
         }
         do {
             try self.reader.seek(after: saved)
             self.cursor = saved
         } catch {
-            try self.startAtTail(.stateReset, "the journal rejected the cursor in \(stateFilePath) (\(error))")
+            try self.startWithoutCursor(.stateReset, "the journal rejected the cursor in \(stateFilePath) (\(error))")
         }
     }
 
-    private func startAtTail(_ kind: LogSourceNotice.Kind, _ reason: String) throws {
-        try self.reader.seekToTail()
-        self.notices.append(
-            LogSourceNotice(kind: kind, message: "\(reason): reading sshd's journal entries from now on")
-        )
+    private func startWithoutCursor(_ kind: LogSourceNotice.Kind, _ reason: String) throws {
+        try self.seekToStart()
+        let from = self.startPosition == .end ? "from now on" : "from the oldest on"
+        self.notices.append(LogSourceNotice(kind: kind, message: "\(reason): reading sshd's journal entries \(from)"))
+    }
+
+    private func seekToStart() throws {
+        switch self.startPosition {
+        case .end: try self.reader.seekToTail()
+        case .start: try self.reader.seekToHead()
+        }
     }
 }
