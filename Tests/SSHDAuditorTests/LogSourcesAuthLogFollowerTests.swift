@@ -173,6 +173,42 @@ struct LogSourcesAuthLogFollowerTests {
         #expect(leftovers.sorted() == ["auth.log", "auth.log.1", "state"])
     }
 
+    @Test("a daemon down across two rotations reads the older rotation, then the newer, then the new file")
+    func twoRotationsWhileDown() throws {
+        let log = try LogDirectory()
+        try log.append(ports: 1...1)
+        #expect(try log.follower(start: .start).readPorts() == [1])
+        try log.append(ports: 2...2)
+        try log.rename(to: "auth.log.1")
+        try log.append(ports: 3...3)
+        try log.rename("auth.log.1", to: "auth.log.2")
+        try log.rename(to: "auth.log.1")
+        try log.append(ports: 4...4)
+        let restarted = log.follower(start: .start)
+        #expect(try restarted.readPorts() == [2, 3, 4])
+        #expect(restarted.takeNotices().map(\.kind) == [.rotated, .rotated])
+    }
+
+    @Test("down across two rotations with delaycompress: the compressed one is reported lost, the rest read")
+    func twoRotationsWithDelaycompress() throws {
+        let log = try LogDirectory()
+        try log.append(ports: 1...1)
+        #expect(try log.follower(start: .start).readPorts() == [1])
+        try log.append(ports: 2...2)
+        try log.rename(to: "auth.log.1")
+        try log.append(ports: 3...3)
+        try log.rename("auth.log.1", to: "auth.log.2")
+        let gzip = try runCommand("/bin/gzip", [log.path("auth.log.2")], timeout: .seconds(30))
+        #expect(gzip.status == 0)
+        try log.rename(to: "auth.log.1")
+        try log.append(ports: 4...4)
+        let restarted = log.follower(start: .start)
+        #expect(try restarted.readPorts() == [3, 4])
+        let notices = restarted.takeNotices()
+        #expect(notices.map(\.kind) == [.linesLost, .rotated])
+        #expect(notices.first?.message.contains("auth.log.2.gz") == true)
+    }
+
     @Test("a corrupt state file is reported and reading restarts at the end", arguments: ["", "garbage\n", "path=x\n"])
     func corruptState(content: String) throws {
         let log = try LogDirectory()
@@ -292,8 +328,8 @@ private final class LogDirectory {
         #expect(FileManager.default.createFile(atPath: self.path(name ?? self.name), contents: nil))
     }
 
-    func rename(to name: String) throws {
-        try FileManager.default.moveItem(atPath: self.logPath, toPath: self.path(name))
+    func rename(_ from: String? = nil, to name: String) throws {
+        try FileManager.default.moveItem(atPath: self.path(from ?? self.name), toPath: self.path(name))
     }
 
     func copy(to name: String) throws {

@@ -163,15 +163,17 @@ public final class AuthLogFollower: SSHDLogEventSource {
                         continue passes
                     }
                     self.lastSeenSize = current.status.size
+                    position.modified = current.status.modified
                     let outcome = try self.read(current, from: &position, limit: limit, into: &events)
                     self.phase = .following(position)
                     guard outcome == .moreAvailable else { break passes }
                     continue passes
                 }
                 // The path names another file or none: the one being read was renamed away or removed.
-                if let old = try self.findRotated(identity: position) {
+                if let (old, newer) = try self.findRotated(identity: position) {
                     defer { try? old.descriptor.close() }
                     self.lastSeenSize = old.status.size
+                    position.modified = old.status.modified
                     let outcome = try self.read(old, from: &position, limit: limit, into: &events)
                     self.phase = .following(position)
                     switch outcome {
@@ -179,27 +181,39 @@ public final class AuthLogFollower: SSHDLogEventSource {
                     case .moreAvailable: continue passes
                     case .atEnd: break
                     }
-                    // The writer appends to the renamed file until it reopens the log; a new file with content
-                    // shows it has, so the old file is final.
-                    guard let current, current.status.size > 0, events.count < limit else { break passes }
+                    guard events.count < limit else { break passes }
+                    if newer.isEmpty {
+                        // The latest rotation: the writer appends to it until it reopens the log. A new file with
+                        // content shows it has, so the old file is final.
+                        guard let current, current.status.size > 0 else { break passes }
+                    }
                     try self.finishPartialLine(old, at: &position, into: &events)
+                    self.phase = .following(position)
                     self.notices.append(
-                        LogSourceNotice(
-                            kind: .rotated,
-                            message: "\(self.path) was rotated: finished \(old.path), now reading the new file"
-                        )
+                        LogSourceNotice(kind: .rotated, message: "\(self.path) was rotated: finished \(old.path)")
                     )
-                    self.phase = .following(Self.fresh(current.status))
+                    // Rotations since (a daemon down across several) come before the current file, oldest first.
                     self.lastSeenSize = nil
+                    if let next = try self.nextRotation(in: newer) {
+                        self.phase = .following(Self.fresh(next))
+                    } else if let current {
+                        self.phase = .following(Self.fresh(current.status))
+                    } else {
+                        self.phase = .awaitingNewFile
+                    }
                     continue passes
                 }
                 self.noteLost(position, reason: "rotated and then compressed or removed before it was read")
-                if let current {
+                self.lastSeenSize = nil
+                // Rotations written after the lost file was last read (a daemon down across several rotations)
+                // are still to be read, oldest first; without that time none can be told apart from old ones.
+                if let next = try self.oldestRotation(modifiedAfter: position.modified) {
+                    self.phase = .following(Self.fresh(next))
+                } else if let current {
                     self.phase = .following(Self.fresh(current.status))
                 } else {
                     self.phase = .awaitingNewFile
                 }
-                self.lastSeenSize = nil
             }
         }
         try self.saveState()
@@ -302,6 +316,17 @@ public final class AuthLogFollower: SSHDLogEventSource {
                         "\(self.path) was truncated after being copied to \(copy.path): read the copy's unread lines, restarting at the start"
                 )
             )
+        } else if let next = try self.oldestRotation(modifiedAfter: position.modified) {
+            // Not truncated but replaced: the file was rotated away and compressed, and the new file got its
+            // inode back. Rotations written since come first, as after any lost file.
+            self.noteLost(position, reason: "rotated and then compressed or removed before it was read")
+            self.phase = .following(Self.fresh(next))
+            self.lastSeenSize = nil
+            return true
+        } else if try self.compressedRotationExists(modifiedAfter: position.modified) {
+            // A compressed rotation written after the last read (gzip keeps the original's time): the file was
+            // rotated and compressed, and the new one reuses its inode.
+            self.noteLost(position, reason: "rotated and then compressed before it was read")
         } else {
             let unread = self.lastSeenSize.map { max(0, $0 - position.offset) }
             self.notices.append(
@@ -328,6 +353,7 @@ public final class AuthLogFollower: SSHDLogEventSource {
     /// Where a first read starts in `file`: its start, or just after its last complete line.
     private func startingPosition(in file: OpenFile) throws -> LogFilePosition {
         var position = Self.fresh(file.status)
+        position.modified = file.status.modified
         if self.startPosition == .end, file.status.size > 0 {
             let tailStart = max(0, file.status.size - Int64(self.buffer.count))
             let count = try self.pread(file, at: tailStart, into: UnsafeMutableRawBufferPointer(self.buffer))
@@ -391,9 +417,49 @@ public final class AuthLogFollower: SSHDLogEventSource {
                 names.append(name)
             }
         }
-        // Newest rotation first: `.1` before `.2`, the latest date last in name order, so reverse.
-        names.sort { lhs, rhs in lhs.utf8.count != rhs.utf8.count ? lhs.utf8.count < rhs.utf8.count : lhs > rhs }
+        // Newest rotation first: `.1` before `.2` (numerically, `.10` after `.9`), `-20261121` before `-20261114`.
+        names.sort { Self.rotationOrder(lhs: $0, rhs: $1, baseLength: base.utf8.count) }
         return names.map { directory.appending($0).string }
+    }
+
+    /// Whether rotated file `lhs` is newer than `rhs`: numbered suffixes by number, others (dates) by name
+    /// descending; compression suffixes do not count.
+    private static func rotationOrder(lhs: String, rhs: String, baseLength: Int) -> Bool {
+        func key(_ name: String) -> (number: Int?, text: Substring) {
+            var suffix = Substring(name.utf8.dropFirst(baseLength + 1))
+            if let dot = suffix.lastIndex(of: "."), Self.isCompressed(String(suffix[dot...])) {
+                suffix = suffix[..<dot]
+            }
+            return (Int(suffix), suffix)
+        }
+        let left = key(lhs)
+        let right = key(rhs)
+        switch (left.number, right.number) {
+        case (let l?, let r?): return l != r ? l < r : lhs < rhs
+        case (.some, .none): return true
+        case (.none, .some): return false
+        case (.none, .none): return left.text != right.text ? left.text > right.text : lhs < rhs
+        }
+    }
+
+    /// The nearest rotation in `newer` (nearest first) that can be read; compressed ones before it are reported
+    /// as lost whole.
+    private func nextRotation(in newer: [String]) throws -> FileStatus? {
+        for path in newer {
+            if Self.isCompressed(path) {
+                self.notices.append(
+                    LogSourceNotice(
+                        kind: .linesLost,
+                        message: "\(path) was rotated and compressed before it was read: its lines were not read"
+                    )
+                )
+                continue
+            }
+            guard let file = try self.open(path) else { continue }
+            defer { try? file.descriptor.close() }
+            return file.status
+        }
+        return nil
     }
 
     /// Whether `path` names a compressed rotation, which this follower cannot read.
@@ -401,14 +467,38 @@ public final class AuthLogFollower: SSHDLogEventSource {
         [".gz", ".xz", ".bz2", ".zst", ".lz4", ".Z"].contains { path.hasSuffix($0) }
     }
 
-    /// The renamed file whose device and inode `identity` records, opened.
-    private func findRotated(identity: LogFilePosition) throws -> OpenFile? {
-        for sibling in self.rotatedSiblings() where !Self.isCompressed(sibling) {
+    /// The renamed file whose device and inode `identity` records, opened, and the rotations newer than it,
+    /// nearest first.
+    private func findRotated(identity: LogFilePosition) throws -> (file: OpenFile, newer: [String])? {
+        let siblings = self.rotatedSiblings()
+        for (index, sibling) in siblings.enumerated() where !Self.isCompressed(sibling) {
             guard let file = try self.open(sibling) else { continue }
-            if file.status.isFile(of: identity) { return file }
+            if file.status.isFile(of: identity) { return (file, siblings[..<index].reversed()) }
             try? file.descriptor.close()
         }
         return nil
+    }
+
+    /// The oldest readable rotation modified after `time`, or `nil` (also when `time` is unknown).
+    private func oldestRotation(modifiedAfter time: Int64?) throws -> FileStatus? {
+        guard let time else { return nil }
+        for sibling in self.rotatedSiblings().reversed() where !Self.isCompressed(sibling) {
+            guard let file = try self.open(sibling) else { continue }
+            defer { try? file.descriptor.close() }
+            if file.status.modified > time { return file.status }
+        }
+        return nil
+    }
+
+    /// Whether a compressed rotation was modified after `time` (`false` when `time` is unknown).
+    private func compressedRotationExists(modifiedAfter time: Int64?) throws -> Bool {
+        guard let time else { return false }
+        for sibling in self.rotatedSiblings() where Self.isCompressed(sibling) {
+            guard let file = try self.open(sibling) else { continue }
+            defer { try? file.descriptor.close() }
+            if file.status.modified > time { return true }
+        }
+        return false
     }
 
     /// A copy of the followed file (copytruncate): another file, at least as long as what was read, that starts

@@ -6,6 +6,8 @@ struct FileStatus: Sendable, Hashable {
     var device: UInt64
     var inode: UInt64
     var size: Int64
+    /// The last modification (`st_mtim`), in nanoseconds since the epoch.
+    var modified: Int64
 
     /// The status of the file `descriptor` refers to.
     init(of descriptor: FileDescriptor, path: String) throws {
@@ -16,6 +18,7 @@ struct FileStatus: Sendable, Hashable {
         self.device = UInt64(status.st_dev)
         self.inode = UInt64(status.st_ino)
         self.size = Int64(status.st_size)
+        self.modified = Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec)
     }
 
     /// Whether this is the file `position` was taken in.

@@ -20,6 +20,10 @@ public struct LogFilePosition: Sendable, Hashable, CustomStringConvertible {
     public var headHash: UInt64
     /// Whether the reader is inside a line longer than its buffer, dropping bytes up to the next newline.
     public var skippingLongLine: Bool
+    /// The file's modification time when it was last read (nanoseconds since the epoch), if known. Rotated files
+    /// modified later were written after it, which matters when this file is lost to compression: they are
+    /// still to be read.
+    public var modified: Int64?
 
     public init(
         device: UInt64,
@@ -27,7 +31,8 @@ public struct LogFilePosition: Sendable, Hashable, CustomStringConvertible {
         offset: Int64,
         headLength: Int = 0,
         headHash: UInt64 = Self.emptyHash,
-        skippingLongLine: Bool = false
+        skippingLongLine: Bool = false,
+        modified: Int64? = nil
     ) {
         self.device = device
         self.inode = inode
@@ -35,6 +40,7 @@ public struct LogFilePosition: Sendable, Hashable, CustomStringConvertible {
         self.headLength = headLength
         self.headHash = headHash
         self.skippingLongLine = skippingLongLine
+        self.modified = modified
     }
 
     /// The FNV-1a hash of no bytes.
@@ -68,6 +74,7 @@ extension LogFilePosition {
         head-length=\(self.headLength)
         head-hash=\(self.headHash)
         skipping-long-line=\(self.skippingLongLine ? 1 : 0)
+        modified-ns=\(self.modified.map(String.init) ?? "")
 
         """
     }
@@ -89,13 +96,16 @@ extension LogFilePosition {
             let headHash = values["head-hash"].flatMap({ UInt64($0) }),
             let skipping = values["skipping-long-line"], skipping == "0" || skipping == "1"
         else { return nil }
+        // Optional: empty when unknown.
+        let modified = values["modified-ns"].flatMap { Int64($0) }
         let position = LogFilePosition(
             device: device,
             inode: inode,
             offset: offset,
             headLength: headLength,
             headHash: headHash,
-            skippingLongLine: skipping == "1"
+            skippingLongLine: skipping == "1",
+            modified: modified
         )
         return (String(path), position)
     }
