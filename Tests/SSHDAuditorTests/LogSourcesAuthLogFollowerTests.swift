@@ -116,6 +116,20 @@ struct LogSourcesAuthLogFollowerTests {
         #expect(try follower.readPorts() == (100...110).map { Optional($0) })
     }
 
+    @Test("truncated with no copy beside it: reports the unread bytes lost and reads the new content")
+    func truncatedWithoutCopy() throws {
+        let log = try LogDirectory()
+        let follower = log.follower(start: .start)
+        try log.append(ports: 1...3)
+        #expect(try follower.readPorts(limit: 1) == [1])
+        try log.truncate()
+        try log.append(ports: 4...4)
+        #expect(try follower.readPorts() == [4])
+        let notice = try #require(follower.takeNotices().last)
+        #expect(notice.kind == .truncated)
+        #expect(notice.message.contains("\(2 * LogDirectory.line(port: 2).utf8.count) unread bytes lost"))
+    }
+
     @Test("rotate then gzip before the tail was read: reports the lost bytes and reads the new file")
     func rotateThenGzip() throws {
         let log = try LogDirectory()

@@ -324,7 +324,7 @@ public final class AuthLogFollower: SSHDLogEventSource {
             self.lastSeenSize = nil
             return true
         } else if try self.compressedRotationExists(modifiedAfter: position.modified) {
-            // A compressed rotation written after the last read (gzip keeps the original's time): the file was
+            // A compressed rotation written since the last read (gzip keeps the original's time): the file was
             // rotated and compressed, and the new one reuses its inode.
             self.noteLost(position, reason: "rotated and then compressed before it was read")
         } else {
@@ -490,13 +490,16 @@ public final class AuthLogFollower: SSHDLogEventSource {
         return nil
     }
 
-    /// Whether a compressed rotation was modified after `time` (`false` when `time` is unknown).
+    /// Whether a compressed rotation was last modified at or after `time` (`false` when `time` is unknown).
+    ///
+    /// "At" counts: gzip gives the compressed file the original's time, which equals the time last seen when
+    /// the file was compressed right after that read.
     private func compressedRotationExists(modifiedAfter time: Int64?) throws -> Bool {
         guard let time else { return false }
         for sibling in self.rotatedSiblings() where Self.isCompressed(sibling) {
             guard let file = try self.open(sibling) else { continue }
             defer { try? file.descriptor.close() }
-            if file.status.modified > time { return true }
+            if file.status.modified >= time { return true }
         }
         return false
     }
