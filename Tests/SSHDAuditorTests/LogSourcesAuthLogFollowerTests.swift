@@ -51,8 +51,32 @@ struct LogSourcesAuthLogFollowerTests {
         try log.append(ports: 1...10)
         let follower = log.follower(start: .start)
         #expect(try follower.readPorts(limit: 4) == [1, 2, 3, 4])
+        #expect(follower.hasPendingInput)
         #expect(try follower.readPorts(limit: 4) == [5, 6, 7, 8])
         #expect(try follower.readPorts(limit: 4) == [9, 10])
+        #expect(!follower.hasPendingInput)
+    }
+
+    @Test("a state file that cannot be written is reported; the events are still returned")
+    func stateNotSaved() throws {
+        let log = try LogDirectory()
+        try log.append(ports: 1...2)
+        let follower = log.follower(start: .start, stateFile: log.path("missing-directory/state"))
+        #expect(try follower.readPorts() == [1, 2])
+        #expect(follower.takeNotices().map(\.kind) == [.startedWithoutState, .stateNotSaved])
+        #expect(try follower.readPorts() == [])
+    }
+
+    @Test("a read error names the call and the file; the follower reads normally once the file is readable")
+    func readError() throws {
+        let log = try LogDirectory()
+        try FileManager.default.createDirectory(atPath: log.logPath, withIntermediateDirectories: false)
+        let follower = log.follower(start: .start)
+        let error = try #require(throws: LogSourceError.self) { try follower.readNewEvents(limit: 10) }
+        #expect(error.operation == "read" && error.path == log.logPath && error.errno == .isDirectory)
+        try FileManager.default.removeItem(atPath: log.logPath)
+        try log.append(ports: 1...2)
+        #expect(try follower.readPorts() == [1, 2])
     }
 
     @Test("rename-and-create: finishes the renamed file, staying on it while the new one is empty")

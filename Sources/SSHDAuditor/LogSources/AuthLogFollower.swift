@@ -75,6 +75,8 @@ public final class AuthLogFollower: SSHDLogEventSource {
     /// The size of the followed file when last looked at: how much a lost rotated file still held unread.
     private var lastSeenSize: Int64?
     private var reportedMissing = false
+    /// Whether the last read stopped before the end of the input.
+    public private(set) var hasPendingInput = false
     private var notices: [LogSourceNotice] = []
     private let buffer: UnsafeMutableBufferPointer<UInt8>
 
@@ -123,10 +125,40 @@ public final class AuthLogFollower: SSHDLogEventSource {
             try self.loadState()
             self.stateLoaded = true
         }
+        // A failed call changes nothing: the same lines are read again by the next call, none lost.
+        let phaseBefore = self.phase
+        let lastSeenSizeBefore = self.lastSeenSize
+        let noticesBefore = self.notices.count
         var events: [SSHDLogEvent] = []
-        // Each pass reads one buffer or moves to another file; a rotation takes a few moves, and a full buffer
-        // ends the call once the pass budget is spent (the memory bound holds either way; the caller calls again).
-        passes: for _ in 0..<16 where events.count < limit {
+        do {
+            try self.readEvents(limit: limit, into: &events)
+        } catch {
+            self.phase = phaseBefore
+            self.lastSeenSize = lastSeenSizeBefore
+            self.notices.removeSubrange(noticesBefore...)
+            throw error
+        }
+        do {
+            try self.saveState()
+        } catch {
+            // The events were read and are returned; a restart before the next successful save repeats them.
+            self.notices.append(
+                LogSourceNotice(kind: .stateNotSaved, message: "\(error): a restart would read these lines again")
+            )
+        }
+        return events
+    }
+
+    /// The body of ``readNewEvents(limit:)``: moves ``phase`` along and collects the events.
+    private func readEvents(limit: Int, into events: inout [SSHDLogEvent]) throws {
+        self.hasPendingInput = false
+        // Each pass reads one buffer or moves to another file; a rotation takes a few moves. The pass budget bounds
+        // the bytes one call reads (16 buffers) when other programs' lines fill the file.
+        passes: for _ in 0..<16 {
+            guard events.count < limit else {
+                self.hasPendingInput = true
+                break
+            }
             let current = try self.open(self.path)
             defer { try? current?.descriptor.close() }
             switch self.phase {
@@ -157,16 +189,16 @@ public final class AuthLogFollower: SSHDLogEventSource {
                             limit: limit,
                             into: &events
                         )
-                        guard finished else {
-                            break passes
-                        }
+                        self.hasPendingInput = !finished
                         continue passes
                     }
                     self.lastSeenSize = current.status.size
                     position.modified = current.status.modified
                     let outcome = try self.read(current, from: &position, limit: limit, into: &events)
                     self.phase = .following(position)
-                    guard outcome == .moreAvailable else { break passes }
+                    guard outcome != .atEnd else { break passes }
+                    // A full buffer or `limit` events: more may be waiting (also when the pass budget ends here).
+                    self.hasPendingInput = true
                     continue passes
                 }
                 // The path names another file or none: the one being read was renamed away or removed.
@@ -176,10 +208,9 @@ public final class AuthLogFollower: SSHDLogEventSource {
                     position.modified = old.status.modified
                     let outcome = try self.read(old, from: &position, limit: limit, into: &events)
                     self.phase = .following(position)
-                    switch outcome {
-                    case .limitReached: break passes
-                    case .moreAvailable: continue passes
-                    case .atEnd: break
+                    guard outcome == .atEnd else {
+                        self.hasPendingInput = true
+                        continue passes
                     }
                     guard events.count < limit else { break passes }
                     if newer.isEmpty {
@@ -216,8 +247,6 @@ public final class AuthLogFollower: SSHDLogEventSource {
                 }
             }
         }
-        try self.saveState()
-        return events
     }
 
     /// Reads complete lines from `file` at `position` into `events` until `limit`, the end of the buffer, or the

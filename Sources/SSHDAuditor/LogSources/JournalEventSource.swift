@@ -33,6 +33,8 @@ public final class JournalEventSource: SSHDLogEventSource {
     private var positioned = false
     private var cursor: String?
     private var notices: [LogSourceNotice] = []
+    /// Whether the last read stopped at `limit` entries.
+    public private(set) var hasPendingInput = false
 
     /// Reads the entries `reader` opens that match `matches` (any of them).
     ///
@@ -85,12 +87,25 @@ public final class JournalEventSource: SSHDLogEventSource {
             self.positioned = true
         }
         var events: [SSHDLogEvent] = []
-        while events.count < limit, let entry = try self.reader.next() {
-            events.append(Self.event(from: entry))
-            self.cursor = entry.cursor
+        do {
+            while events.count < limit, let entry = try self.reader.next() {
+                events.append(Self.event(from: entry))
+                self.cursor = entry.cursor
+            }
+        } catch {
+            // The reader has moved past the entries read: hand them out rather than lose them. A lasting failure
+            // shows again on the next call.
+            guard !events.isEmpty else { throw error }
         }
+        self.hasPendingInput = events.count == limit
         if !events.isEmpty, let stateFilePath, let cursor {
-            try StateFile(path: stateFilePath).write(cursor + "\n")
+            do {
+                try StateFile(path: stateFilePath).write(cursor + "\n")
+            } catch {
+                self.notices.append(
+                    LogSourceNotice(kind: .stateNotSaved, message: "\(error): a restart would read these entries again")
+                )
+            }
         }
         return events
     }

@@ -17,6 +17,8 @@ public struct LogSourceNotice: Sendable, Hashable, CustomStringConvertible {
         case overlongLineSkipped
         /// The log file does not exist (yet).
         case fileMissing
+        /// The position could not be saved: a restart would read some lines again.
+        case stateNotSaved
     }
 
     /// What happened.

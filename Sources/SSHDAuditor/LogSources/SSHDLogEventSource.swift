@@ -16,8 +16,13 @@ public protocol SSHDLogEventSource: AnyObject {
     /// Where the next read starts, or `nil` before the first read has chosen a starting point.
     var position: LogSourcePosition? { get }
 
-    /// The events written since the last call, at most `limit` of them. When `limit` events come back, more
-    /// may be waiting: call again.
+    /// Whether the last ``readNewEvents(limit:)`` stopped before the end of the input (at `limit` events, or at
+    /// the source's per-call read budget): call it again before waiting for new input.
+    var hasPendingInput: Bool { get }
+
+    /// The events written since the last call, at most `limit` of them, in the order they were written.
+    ///
+    /// A call that throws consumed nothing the caller did not get: the next call returns the same events.
     func readNewEvents(limit: Int) throws -> [SSHDLogEvent]
 
     /// Notices gathered since the last call (rotations, lost lines, state reset), oldest first.
