@@ -4,7 +4,8 @@
 # systemd-nspawn does not work on these machines, so this does by hand what nspawn would.
 #
 #   sandbox.sh rootfs                 build the cached rootfs tarball unless present; print its path
-#   sandbox.sh boot DIR               unpack the rootfs into DIR/rootfs, boot it, wait until it is up; print PID
+#   sandbox.sh boot DIR               boot the rootfs at DIR/rootfs (an overlay on a shared unpacked copy, or
+#                                     unpacked into DIR without overlayfs); wait until it is up; print PID
 #   sandbox.sh exec PID CMD...        run CMD inside (all namespaces, its root and working directory)
 #   sandbox.sh install PID FILE DEST  copy FILE to DEST inside, mode 0755
 #   sandbox.sh poweroff PID           power off, wait for every process to go, remove the sandbox directory
@@ -78,12 +79,39 @@ cmd_rootfs() {
     echo "$tarball"
 }
 
+# The rootfs unpacked once next to the tarball, shared read-only by every sandbox as the lower layer of an
+# overlay: a boot then unpacks nothing, and every sandbox's writes land in its own upper directory.
+# Prints the directory.
+shared_lower() {
+    local tar="$1" lower="$cache_dir/bookworm-rootfs"
+    exec 9>"$cache_dir/.lock"
+    flock -w 900 9 || die "timed out waiting for the rootfs lock"
+    # The stamp lives outside the tree, which every sandbox sees as its /.
+    if [ ! -e "$lower.complete" ] || [ "$tar" -nt "$lower.complete" ]; then
+        rm -rf --one-file-system "$lower" "$lower.new" "$lower.complete"
+        mkdir "$lower.new"
+        tar --numeric-owner -C "$lower.new" -I zstd -xf "$tar"
+        chmod 0755 "$lower.new"
+        mv "$lower.new" "$lower"
+        : >"$lower.complete"
+    fi
+    echo "$lower"
+}
+
 # Runs as PID 1 of the new pid namespace, in the new mount namespace, before it becomes systemd.
 # $1 = the rootfs. Everything mounted here is private to the sandbox.
 stage2() {
-    local root="$1"
+    local root="$1" lower="${2:-}"
     mount --make-rprivate /
-    mount --bind "$root" "$root"
+    if [ -n "$lower" ]; then
+        # DIR/upper and DIR/work hold this sandbox's changes; the shared lower layer stays pristine.
+        local dir
+        dir=$(dirname "$root")
+        mount -t overlay overlay -o "lowerdir=$lower,upperdir=$dir/upper,workdir=$dir/work" "$root"
+    else
+        # chroot needs the root to be a mount point for systemd's mount handling; bind it onto itself.
+        mount --bind "$root" "$root"
+    fi
     mount -t proc proc "$root/proc"
     # systemd must not write host kernel settings: /proc/sys is re-bound read-only.
     mount --bind "$root/proc/sys" "$root/proc/sys"
@@ -121,10 +149,16 @@ cmd_boot() {
     # Killed before systemd started (a caller's timeout): remove what was unpacked.
     # shellcheck disable=SC2064 # expand now: a local
     trap "rm -rf --one-file-system '$dir'; exit 143" TERM INT HUP
-    local tar
+    local tar lower=""
     tar=$(cmd_rootfs)
     mkdir "$dir/rootfs"
-    tar --numeric-owner -C "$dir/rootfs" -I zstd -xf "$tar"
+    if grep -qw overlay /proc/filesystems; then
+        lower=$(shared_lower "$tar")
+        mkdir "$dir/upper" "$dir/work"
+    else
+        # No overlayfs: every sandbox gets its own unpacked copy (a few seconds more per boot).
+        tar --numeric-owner -C "$dir/rootfs" -I zstd -xf "$tar"
+    fi
     chmod 0755 "$dir" "$dir/rootfs"
 
     local started=$SECONDS
@@ -137,7 +171,7 @@ cmd_boot() {
             [ "$fd" -gt 2 ] && eval "exec $fd>&-"
         done
         exec setsid unshare --pid --fork --mount --uts --ipc --net --cgroup \
-            "$0" __stage2 "$dir/rootfs" </dev/null >"$dir/console.log" 2>&1
+            "$0" __stage2 "$dir/rootfs" "$lower" </dev/null >"$dir/console.log" 2>&1
     ) &
     local unshare_pid=$!
     # systemd is unshare's only child; it appears as soon as unshare has forked.
@@ -156,14 +190,14 @@ cmd_boot() {
     echo "$pid" >"$dir/pid"
     # Killed while waiting (a caller's timeout): take the half-booted sandbox down rather than leak it.
     # shellcheck disable=SC2064 # expand now: these are locals
-    trap "cmd_poweroff '$pid' '$dir' || true; exit 143" TERM INT HUP
+    trap "stop_sandbox '$pid' '$dir' || true; exit 143" TERM INT HUP
 
     # Bounded wait for the boot to finish: "running", or "degraded" (a unit failed, still usable).
     local state=""
     while [ $((SECONDS - started)) -lt "$boot_timeout" ]; do
         if ! kill -0 "$pid" 2>/dev/null; then
             tail -n 40 "$dir/console.log" >&2
-            cmd_poweroff "$pid" "$dir" || true
+            stop_sandbox "$pid" "$dir" || true
             die "systemd exited during boot"
         fi
         state=$(timeout 5 nsenter -t "$pid" -a -r -w systemctl is-system-running 2>/dev/null || true)
@@ -178,14 +212,18 @@ cmd_boot() {
     done
     tail -n 40 "$dir/console.log" >&2
     timeout 5 nsenter -t "$pid" -a -r -w systemctl list-jobs --no-pager >&2 || true
-    cmd_poweroff "$pid" "$dir" || true
+    stop_sandbox "$pid" "$dir" || true
     die "not up after ${boot_timeout} s (state: ${state:-unknown})"
 }
 
+# A sandbox's systemd: named systemd, and chrooted into a directory `boot` marked. This keeps exec, install
+# and poweroff away from the host's own systemd (PID 1 on a systemd machine) or any other process.
 require_sandbox_pid() {
-    local pid="$1"
+    local pid="$1" root
     [[ "$pid" =~ ^[0-9]+$ ]] || die "not a PID: $pid"
-    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = systemd ] || die "pid $pid is not a sandbox systemd"
+    root=$(readlink "/proc/$pid/root" 2>/dev/null || true)
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = systemd ] && [ -f "$(dirname "$root")/$marker" ] ||
+        die "pid $pid is not a sandbox's systemd"
 }
 
 cmd_exec() {
@@ -207,9 +245,16 @@ cmd_install() {
 }
 
 cmd_poweroff() {
-    [ $# -ge 1 ] || die "usage: sandbox.sh poweroff PID"
+    [ $# -ge 1 ] || die "usage: sandbox.sh poweroff PID [DIR]"
+    [[ "$1" =~ ^[0-9]+$ ]] || die "not a PID: $1"
+    if kill -0 "$1" 2>/dev/null; then require_sandbox_pid "$1"; fi
+    stop_sandbox "$@"
+}
+
+# Powers off the sandbox whose systemd is $1 and removes its directory $2 (found from /proc/$1/root when
+# not given). Also used by `boot` on a sandbox that may not have exec'd systemd yet, hence unchecked.
+stop_sandbox() {
     local pid="$1" dir="${2:-}"
-    [[ "$pid" =~ ^[0-9]+$ ]] || die "not a PID: $pid"
     if [ -z "$dir" ]; then
         # The sandbox directory is the parent of the systemd's root; read it while the process exists.
         local root

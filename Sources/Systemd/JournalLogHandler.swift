@@ -4,7 +4,8 @@ import Logging
 ///
 /// Every entry carries `MESSAGE`, `PRIORITY` (from the level, see `Logger.Level.syslogPriority`),
 /// `SYSLOG_IDENTIFIER`, `CODE_FILE`, `CODE_LINE`, `CODE_FUNC`, and one field per metadata key, its name made
-/// valid with ``JournalField/sanitizing(_:)`` (`sshd.unit` becomes `SSHD_UNIT`). The logger's label goes into
+/// valid with ``JournalField/sanitizing(_:)`` (`sshd.unit` becomes `SSHD_UNIT`; a key that would collide with
+/// one of the fields above, such as `message`, gets a `METADATA_` prefix). The logger's label goes into
 /// `LOGGER_LABEL`, the event's error into `ERROR`.
 ///
 /// Following swift-log's rules for handlers, this is a value type and ``log(event:)`` never throws or traps.
@@ -67,9 +68,13 @@ public struct JournalLogHandler: LogHandler {
             (Self.loggerLabel, self.label),
         ]
         if let error = event.error { fields.append((Self.error, "\(error)")) }
+        let reserved = Set(fields.map(\.0.name))
         // Sorted so an entry's field order does not depend on dictionary order.
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
-            fields.append((JournalField.sanitizing(key), "\(value)"))
+            var field = JournalField.sanitizing(key)
+            // Metadata must not add a second MESSAGE or PRIORITY: journalctl would show either one.
+            if reserved.contains(field.name) { field = JournalField.sanitizing("METADATA_" + field.name) }
+            fields.append((field, "\(value)"))
         }
         return fields
     }

@@ -111,11 +111,9 @@ public struct JournalWriter: Sendable {
         defer { iovecs.deallocate() }
         var offset = 0
         for (index, item) in items.enumerated() {
-            let start = storage.baseAddress! + offset
-            item.withUnsafeBufferPointer { source in
-                if let base = source.baseAddress { start.update(from: base, count: item.count) }
-            }
-            iovecs[index] = iovec(iov_base: UnsafeMutableRawPointer(start), iov_len: item.count)
+            let slice = UnsafeMutableBufferPointer(rebasing: storage[offset..<(offset + item.count)])
+            _ = slice.initialize(from: item)
+            iovecs[index] = iovec(iov_base: UnsafeMutableRawPointer(slice.baseAddress), iov_len: item.count)
             offset += item.count
         }
         return try body(UnsafeBufferPointer(rebasing: iovecs[0..<items.count]))

@@ -27,7 +27,7 @@ public struct Notifier: Sendable {
         try self.notify(states)
     }
 
-    /// Sends `states` to the service manager in one message; see ``notify(_:)-(NotifyState...)``.
+    /// Sends `states` to the service manager in one message, like the variadic `notify(_:)`.
     @discardableResult
     public func notify(_ states: [NotifyState]) throws(SystemdError) -> Bool {
         let message = states.map(\.assignment).joined(separator: "\n")

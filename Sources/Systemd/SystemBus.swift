@@ -98,6 +98,8 @@ public final class SystemBus {
         )
         let entered: UInt64 = try self.trivial(path, unit, "ActiveEnterTimestamp", type: "t", initial: 0)
         status.activeEnterTimestampMicroseconds = entered == 0 ? nil : entered
+        let changed: UInt64 = try self.trivial(path, unit, "StateChangeTimestamp", type: "t", initial: 0)
+        status.stateChangeTimestampMicroseconds = changed == 0 ? nil : changed
         guard status.isLoaded else { return status }
         if status.id.hasSuffix(".service") {
             let service = Self.serviceInterface

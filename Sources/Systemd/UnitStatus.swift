@@ -26,6 +26,9 @@ public struct UnitStatus: Sendable, Hashable {
     /// `ActiveEnterTimestamp`: when the unit last became active, in microseconds since the Unix epoch;
     /// `nil` when it never was.
     public var activeEnterTimestampMicroseconds: UInt64?
+    /// `StateChangeTimestamp`: when the unit last changed ``activeState`` or ``subState``, in microseconds
+    /// since the Unix epoch; `nil` when it never did.
+    public var stateChangeTimestampMicroseconds: UInt64?
     /// `Listen`: a socket unit's addresses.
     public var listen: [ListenAddress]
 
@@ -40,6 +43,7 @@ public struct UnitStatus: Sendable, Hashable {
         restarts: UInt32? = nil,
         execMainStatus: Int32? = nil,
         activeEnterTimestampMicroseconds: UInt64? = nil,
+        stateChangeTimestampMicroseconds: UInt64? = nil,
         listen: [ListenAddress] = []
     ) {
         self.name = name
@@ -52,6 +56,7 @@ public struct UnitStatus: Sendable, Hashable {
         self.restarts = restarts
         self.execMainStatus = execMainStatus
         self.activeEnterTimestampMicroseconds = activeEnterTimestampMicroseconds
+        self.stateChangeTimestampMicroseconds = stateChangeTimestampMicroseconds
         self.listen = listen
     }
 

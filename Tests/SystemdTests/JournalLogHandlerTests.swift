@@ -45,6 +45,17 @@ struct JournalLogHandlerTests {
         #expect(handler.fields(for: event).allSatisfy { JournalField.isValid($0.0.name) })
     }
 
+    @Test("metadata cannot override MESSAGE or PRIORITY")
+    func reservedKeys() {
+        let handler = JournalLogHandler(label: "auditor", identifier: "sshd-auditor")
+        let event = Self.event(level: .error, metadata: ["message": "spoofed", "priority": "0"])
+        let fields = handler.fields(for: event)
+        #expect(fields.filter { $0.0 == .message }.map(\.1) == ["listener saturated"])
+        #expect(fields.filter { $0.0 == .priority }.map(\.1) == ["3"])
+        #expect(fields.contains { $0.0.name == "METADATA_MESSAGE" && $0.1 == "spoofed" })
+        #expect(fields.contains { $0.0.name == "METADATA_PRIORITY" && $0.1 == "0" })
+    }
+
     @Test("a Logger with the handler writes through JournalWriter, here to the fallback, and never throws")
     func logsThroughLogger() throws {
         let pipe = try FileDescriptor.pipe()

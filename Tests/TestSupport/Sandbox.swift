@@ -13,9 +13,10 @@ import Foundation
 public final class Sandbox: Sendable {
     /// The sandbox's systemd as the host sees it. Commands run inside through `nsenter -t pid`.
     public let pid: Int32
-    /// The directory holding `rootfs/` and `console.log`; removed on power-off.
+    /// The sandbox's directory (under the temporary directory): `rootfs/` (its `/`, an overlay on the shared
+    /// unpacked rootfs), `upper/` (what it changed), `console.log` (systemd's console); removed on power-off.
     public let directory: URL
-    /// How long the boot took, from unpacking the rootfs to `systemctl is-system-running` saying so.
+    /// How long the boot took, until `systemctl is-system-running` said `running` or `degraded`.
     public let bootDuration: Duration
 
     private let state = PowerState()
@@ -25,8 +26,9 @@ public final class Sandbox: Sendable {
         TestEnvironment.repositoryRoot.appendingPathComponent("scripts/sandbox.sh").path
     }
 
-    /// Whether this process can boot a sandbox, and if not, why: it needs root, `unshare`, `nsenter`, and
-    /// either a cached rootfs or `debootstrap` to build one.
+    /// Whether this process can boot a sandbox, and if not, why: it needs root, `unshare` and `nsenter`.
+    /// (A missing rootfs is not a reason: the first boot builds it with debootstrap, and fails loudly if it
+    /// cannot.)
     public static var availability: (available: Bool, reason: String) {
         guard TestEnvironment.isRoot else { return (false, "booting a systemd sandbox needs root") }
         for tool in ["/usr/bin/unshare", "/usr/bin/nsenter"] where !FileManager.default.isExecutableFile(atPath: tool) {
@@ -139,6 +141,18 @@ public final class Sandbox: Sendable {
         )
         guard result.status == 0 else {
             throw SandboxError(description: "sandbox poweroff failed: \(result.stderr)")
+        }
+    }
+
+    /// Host processes whose root directory lies in the sandbox (after power-off there must be none).
+    public func processesInside() -> [Int32] {
+        let prefix = self.directory.path + "/"
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let root = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/root") else {
+                return false
+            }
+            return (root + "/").hasPrefix(prefix)
         }
     }
 
