@@ -284,8 +284,8 @@ public final class AuthLogFollower: SSHDLogEventSource {
                 self.notices.append(
                     LogSourceNotice(
                         kind: .overlongLineSkipped,
-                        message:
-                            "skipped a line longer than \(self.readSize) bytes at offset \(position.offset) of \(file.path)"
+                        message: "skipped a line longer than \(self.readSize) bytes at offset \(position.offset) of "
+                            + file.path
                     )
                 )
             }
@@ -341,8 +341,8 @@ public final class AuthLogFollower: SSHDLogEventSource {
             self.notices.append(
                 LogSourceNotice(
                     kind: .truncated,
-                    message:
-                        "\(self.path) was truncated after being copied to \(copy.path): read the copy's unread lines, restarting at the start"
+                    message: "\(self.path) was truncated after being copied to \(copy.path): read the copy's unread "
+                        + "lines, restarting at the start"
                 )
             )
         } else if let next = try self.oldestRotation(modifiedAfter: position.modified) {

@@ -4,10 +4,14 @@ import Systemd
 /// Reads sshd's entries from the systemd journal, classifying each `MESSAGE` with ``SSHDMessageClassifier``,
 /// and remembers the last entry's cursor in a state file so a restarted daemon resumes just after it.
 ///
-/// Without a usable cursor (first start, file lost, corrupt, or naming no journal entry) reading starts at the
-/// tail by default (``LogStartPosition/end``): old history is not replayed as new alerts, and a notice says so. The cursor is saved after every batch
-/// that read an entry (atomically: temporary file, `fsync`, `rename`). Resuming uses
-/// ``JournalReader/seek(after:)``, which skips the entry the cursor names (`sd_journal_test_cursor(3)`).
+/// Without a usable cursor (first start, file lost or corrupt, cursor rejected) reading starts at the tail by
+/// default (``LogStartPosition/end``): old history is not replayed as new alerts, and a notice says so. The
+/// cursor is saved after every batch that read an entry (atomically: temporary file, `fsync`, `rename`).
+/// Resuming uses ``JournalReader/seek(after:)``, which skips the entry the cursor names
+/// (`sd_journal_test_cursor(3)`).
+///
+/// Until the first entry is read no cursor exists to save (``JournalReader`` offers no cursor for the tail
+/// position itself), so a daemon restarted before any sshd entry arrived starts at the tail again.
 ///
 /// The reader survives journald restarts and journal rotation: libsystemd notices new and removed files
 /// (``JournalReader/WaitResult/invalidated``) and ``readNewEvents(limit:)`` continues from where it stood.
