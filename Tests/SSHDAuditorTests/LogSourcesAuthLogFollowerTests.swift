@@ -45,6 +45,39 @@ struct LogSourcesAuthLogFollowerTests {
         #expect(try follower.readPorts() == [])
     }
 
+    @Test("starting at the end keeps a line that is still being written: it is read once complete")
+    func endInsidePartialLine() throws {
+        let log = try LogDirectory()
+        try log.append(raw: LogDirectory.line(port: 1) + LogDirectory.line(port: 2).dropLast(5))
+        let follower = log.follower()
+        #expect(try follower.readPorts() == [])
+        try log.append(raw: String(LogDirectory.line(port: 2).suffix(5)) + LogDirectory.line(port: 3))
+        #expect(try follower.readPorts() == [2, 3])
+    }
+
+    @Test("the state file records the followed file's device, inode and offset")
+    func stateFileContent() throws {
+        let log = try LogDirectory()
+        try log.append(ports: 1...4)
+        let follower = log.follower(start: .start)
+        #expect(try follower.readPorts() == [1, 2, 3, 4])
+        let attributes = try FileManager.default.attributesOfItem(atPath: log.logPath)
+        let inode = try #require(attributes[.systemFileNumber] as? UInt64)
+        let size = try #require(attributes[.size] as? UInt64)
+        let text = try String(contentsOfFile: log.stateFile, encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        #expect(lines.contains("path=\(log.logPath)"))
+        #expect(lines.contains("inode=\(inode)"))
+        #expect(lines.contains("offset=\(size)"))
+        guard case .file(let position) = try #require(follower.position) else {
+            Issue.record("a file follower reports a file position")
+            return
+        }
+        #expect(position.inode == inode && position.offset == Int64(size))
+        // Four lines are longer than the fingerprint, which covers the first 256 bytes.
+        #expect(size > 256 && position.headLength == LogFilePosition.fingerprintLimit)
+    }
+
     @Test("reads in batches of at most `limit` events, each event once")
     func limit() throws {
         let log = try LogDirectory()
