@@ -1,0 +1,30 @@
+import SSHDAuditCore
+
+/// Where the daemon gets sshd's log events from: the journal or a syslog file such as `/var/log/auth.log`.
+///
+/// Each call to ``readNewEvents(limit:)`` returns the events written since the previous call, in order, each
+/// exactly once, and persists the new ``position`` (when the source has a state file) so a restarted daemon
+/// resumes where it stopped. Trouble that loses or skips lines (a rotated file compressed before it was
+/// finished, a corrupt state file) is not an error: the source carries on and reports it through
+/// ``takeNotices()``, which the daemon turns into log lines or findings.
+///
+/// Sources hold open handles and are not `Sendable`: keep one in a single task or actor.
+public protocol SSHDLogEventSource: AnyObject {
+    /// A short description for logs, such as `journal` or `file /var/log/auth.log`.
+    var name: String { get }
+
+    /// Where the next read starts, or `nil` before the first read has chosen a starting point.
+    var position: LogSourcePosition? { get }
+
+    /// Whether the last ``readNewEvents(limit:)`` stopped before the end of the input (at `limit` events, or at
+    /// the source's per-call read budget): call it again before waiting for new input.
+    var hasPendingInput: Bool { get }
+
+    /// The events written since the last call, at most `limit` of them, in the order they were written.
+    ///
+    /// A call that throws consumed nothing the caller did not get: the next call returns the same events.
+    func readNewEvents(limit: Int) throws -> [SSHDLogEvent]
+
+    /// Notices gathered since the last call (rotations, lost lines, state reset), oldest first.
+    func takeNotices() -> [LogSourceNotice]
+}
