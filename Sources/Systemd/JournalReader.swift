@@ -118,6 +118,15 @@ public final class JournalReader {
         }
     }
 
+    /// Moves to the first entry logged at or after `microseconds` since the Unix epoch (wall clock), so
+    /// ``next()`` returns the entries of a recent window.
+    ///
+    /// The corresponding C function is `sd_journal_seek_realtime_usec(3)`.
+    public func seek(toRealtimeMicroseconds microseconds: UInt64) throws(SystemdError) {
+        try check("sd_journal_seek_realtime_usec") { sd_journal_seek_realtime_usec(self.journal, microseconds) }
+        self.standsOnUnreadEntry = false
+    }
+
     /// Moves just after the entry `cursor` names, so reading resumes without repeating it. When that entry
     /// is gone (rotated away), reading resumes at the first entry after where it was.
     ///

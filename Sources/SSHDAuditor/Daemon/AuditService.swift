@@ -1,0 +1,198 @@
+import AsyncAlgorithms
+import Logging
+import SSHDAuditCore
+import ServiceLifecycle
+import Systemd
+import UnixSignals
+
+/// The daemon: runs an audit cycle when systemd reports a change of the ssh units, when sshd logs
+/// something, and at least every poll interval as a safety net; reloads its configuration on SIGHUP;
+/// tells systemd it is ready, alive and stopping.
+///
+/// Wake-ups and why:
+/// - a PropertiesChanged signal for the ssh units (through ``UnitWatcher``): a cycle at once, so "sshd went
+///   down" reaches the journal in milliseconds;
+/// - a one-second tick that reads new log lines only (cheap when there are none) and runs a cycle when any
+///   arrived, so log-based alerts lag at most a second without a full cycle every second;
+/// - the poll interval (and half the watchdog interval, whichever is shorter): a full cycle regardless.
+public struct AuditService: Service {
+    /// Why the loop woke up.
+    enum Wakeup: Sendable {
+        case tick
+        case unit(UnitEvent)
+        case reload
+    }
+
+    private let auditor: Auditor
+    private let loader: ConfigurationLoader
+    private let notifier: Notifier
+    private let watchUnits: Bool
+    private let busAddress: String?
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - auditor: runs the cycles and owns their state.
+    ///   - loader: reads the configuration again on SIGHUP.
+    ///   - notifier: sd_notify; a no-op outside systemd.
+    ///   - watchUnits: subscribe to the units' PropertiesChanged signals (off: poll only, for comparison).
+    ///   - busAddress: a D-Bus address for tests; `nil` for the system bus.
+    public init(
+        auditor: Auditor,
+        loader: ConfigurationLoader,
+        notifier: Notifier = Notifier(),
+        watchUnits: Bool = true,
+        busAddress: String? = nil,
+        logger: Logger
+    ) {
+        self.auditor = auditor
+        self.loader = loader
+        self.notifier = notifier
+        self.watchUnits = watchUnits
+        self.busAddress = busAddress
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        // The first cycle proves every source works (or says which does not) before READY=1.
+        let first = await self.auditor.runCycle()
+        self.log(first, reason: "start")
+        self.notify(.ready, .status(Self.statusLine(first)))
+
+        let configuration = await self.auditor.currentConfiguration
+        var interval = self.cycleInterval(configuration)
+        let (wakeups, continuation) = AsyncStream.makeStream(of: Wakeup.self, bufferingPolicy: .bufferingNewest(256))
+
+        var watcher: UnitWatcher?
+        if self.watchUnits {
+            let units = configuration.effectiveSSHUnits
+            let names = units + units.compactMap(UnitStateReader.socketName(forService:))
+            do {
+                watcher = try UnitWatcher(unitNames: names, address: self.busAddress)
+            } catch {
+                self.logger.error("cannot watch the ssh units; polling only", metadata: ["error": "\(error)"])
+            }
+        }
+
+        await withTaskGroup(of: Void.self) { group in
+            if let watcher {
+                group.addTask {
+                    for await event in watcher.events { continuation.yield(.unit(event)) }
+                }
+            }
+            group.addTask {
+                for await _ in await UnixSignalsSequence(trapping: .sighup) { continuation.yield(.reload) }
+            }
+            group.addTask {
+                for await _ in AsyncTimerSequence(interval: .seconds(1), clock: .continuous) {
+                    continuation.yield(.tick)
+                }
+            }
+
+            var lastCycle = ContinuousClock.now
+            for await wakeup in wakeups.cancelOnGracefulShutdown() {
+                var reason: String?
+                switch wakeup {
+                case .unit(.changed(let status)):
+                    reason = "\(status.id) \(status.activeState)/\(status.subState)"
+                case .unit(.connected):
+                    reason = "bus connected"
+                case .unit(.disconnected(let error, let retryAfter)):
+                    self.logger.warning(
+                        "lost the system bus; reconnecting",
+                        metadata: ["error": "\(error)", "retry.after": "\(retryAfter)"]
+                    )
+                    reason = "bus lost"
+                case .reload:
+                    interval = await self.reload() ?? interval
+                    reason = "reload"
+                case .tick:
+                    if ContinuousClock.now - lastCycle >= interval {
+                        reason = "poll"
+                    } else if await self.auditor.pollLog() > 0 {
+                        reason = "log"
+                    }
+                }
+                guard let reason else { continue }
+                lastCycle = ContinuousClock.now
+                let cycle = await self.auditor.runCycle()
+                self.log(cycle, reason: reason)
+                self.notify(.watchdog, .status(Self.statusLine(cycle)))
+            }
+            watcher?.stop()
+            group.cancelAll()
+        }
+        continuation.finish()
+        self.notify(.stopping)
+    }
+
+    // MARK: - Helpers
+
+    /// A full cycle at least this often: the poll interval, and under half the watchdog interval so a
+    /// healthy daemon is never killed by systemd.
+    private func cycleInterval(_ configuration: AuditorConfiguration) -> Duration {
+        var interval = configuration.pollInterval
+        if let watchdog = try? self.notifier.watchdogInterval() {
+            interval = min(interval, watchdog / 2)
+        }
+        return max(interval, .milliseconds(100))
+    }
+
+    /// Reads the configuration again; keeps the running one when the new one has errors.
+    private func reload() async -> Duration? {
+        self.notify(.reloading)
+        defer { self.notify(.ready) }
+        do {
+            let loaded = try self.loader.load()
+            let errors = loaded.diagnostics.filter { $0.severity == .error }
+            for diagnostic in loaded.diagnostics {
+                self.logger.log(level: diagnostic.severity == .error ? .error : .warning, "\(diagnostic)")
+            }
+            guard errors.isEmpty else {
+                self.logger.error(
+                    "configuration has errors; keeping the running one",
+                    metadata: ["errors": "\(errors.count)"]
+                )
+                return nil
+            }
+            await self.auditor.reload(loaded.configuration)
+            self.logger.notice("configuration reloaded", metadata: ["files": "\(loaded.files.joined(separator: " "))"])
+            return self.cycleInterval(loaded.configuration)
+        } catch {
+            self.logger.error(
+                "cannot reload the configuration; keeping the running one",
+                metadata: ["error": "\(error)"]
+            )
+            return nil
+        }
+    }
+
+    private func notify(_ states: NotifyState...) {
+        do {
+            _ = try self.notifier.notify(states)
+        } catch {
+            self.logger.warning("sd_notify failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func log(_ cycle: Auditor.Cycle, reason: String) {
+        for problem in cycle.problems {
+            self.logger.debug("source problem", metadata: ["problem": "\(problem)"])
+        }
+        self.logger.debug(
+            "cycle",
+            metadata: [
+                "audit.reason": "\(reason)",
+                "audit.severity": "\(cycle.report.severity)",
+                "audit.transitions": "\(cycle.transitions.count)",
+            ]
+        )
+    }
+
+    /// The one line `systemctl status sshd-auditor` shows.
+    static func statusLine(_ cycle: Auditor.Cycle) -> String {
+        let problems = cycle.report.problems
+        guard let worst = problems.first else { return "SSH healthy" }
+        let others = problems.count > 1 ? " (+\(problems.count - 1) more)" : ""
+        return "\(worst.severity.label): \(worst.check.rawValue): \(worst.summary)\(others)"
+    }
+}

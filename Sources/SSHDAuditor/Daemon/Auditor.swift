@@ -1,0 +1,318 @@
+import Glibc
+import Logging
+import SSHDAuditCore
+import Systemd
+
+/// One audit cycle and the state that carries from one cycle to the next: the alerts raised, the position
+/// in sshd's log and the recent log events, the bus connection.
+///
+/// `run`, `status` (when no daemon runs) and `check` all go through ``runCycle()``; only the daemon passes
+/// sinks, so a one-shot diagnosis never writes alerts or state.
+public actor Auditor {
+    /// What one cycle produced.
+    public struct Cycle: Sendable {
+        /// Everything the cycle read.
+        public var snapshot: AuditSnapshot
+        /// Every check's result.
+        public var report: HealthReport
+        /// Alerts raised or resolved by this cycle (empty when nothing changed).
+        public var transitions: [AlertTransition]
+        /// Sources that could not be read.
+        public var problems: [String]
+        /// Diagnostics of the on-disk sshd configuration.
+        public var configDiagnostics: [ParseDiagnostic]
+    }
+
+    /// Where a cycle's results go. All optional: `check` uses none.
+    public struct Sinks: Sendable {
+        /// Writes raised/resolved alerts to the journal.
+        public var journal: JournalWriter?
+        /// Keeps alert state and log position across restarts (the unit's StateDirectory).
+        public var persistState: Bool
+        /// Writes `status.json` (the unit's RuntimeDirectory).
+        public var writeStatusFile: Bool
+
+        public init(journal: JournalWriter? = nil, persistState: Bool = false, writeStatusFile: Bool = false) {
+            self.journal = journal
+            self.persistState = persistState
+            self.writeStatusFile = writeStatusFile
+        }
+    }
+
+    /// The file names under the configured directories.
+    public static let statusFileName = "status.json"
+    public static let alertStateFileName = "alerts.state"
+
+    private var configuration: AuditorConfiguration
+    private let sinks: Sinks
+    private let logger: Logger
+    private let units: UnitStateReader
+    private var logSource: (any SSHDLogEventSource)?
+    private var logSourceProblem: String?
+    private var window: LogEventWindow
+    private var alerts: AlertState
+    private let logMode: LogMode
+    private var recentLogSourceName = "not read yet"
+
+    /// How a cycle reads sshd's log.
+    public enum LogMode: Sendable {
+        /// Follow it from a saved position, each event once (the daemon).
+        case follow
+        /// Read the last `logWindow` of it afresh each cycle (one-shot runs, which have no position).
+        case recentWindow
+    }
+
+    /// - Parameters:
+    ///   - logMode: how to read sshd's log.
+    ///   - busAddress: a D-Bus address for tests; `nil` for the system bus.
+    public init(
+        configuration: AuditorConfiguration,
+        sinks: Sinks = Sinks(),
+        logMode: LogMode = .follow,
+        busAddress: String? = nil,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.sinks = sinks
+        self.logger = logger
+        self.logMode = logMode
+        self.units = UnitStateReader(candidates: configuration.effectiveSSHUnits, busAddress: busAddress)
+        self.window = LogEventWindow(duration: configuration.logWindow)
+        self.alerts = AlertState(reraiseInterval: configuration.reraiseInterval)
+        if sinks.persistState {
+            self.alerts = Self.loadAlertState(configuration: configuration, logger: logger)
+        }
+    }
+
+    /// Replaces the configuration (SIGHUP). The log position and the raised alerts carry over.
+    public func reload(_ configuration: AuditorConfiguration) {
+        let logChanged =
+            configuration.logSource != self.configuration.logSource
+            || configuration.authLogPath != self.configuration.authLogPath
+        self.configuration = configuration
+        self.window.duration = configuration.logWindow
+        self.alerts.reraiseInterval = configuration.reraiseInterval
+        if logChanged { self.logSource = nil }
+    }
+
+    /// The configuration in force.
+    public var currentConfiguration: AuditorConfiguration { self.configuration }
+
+    /// Where sshd's log is read from, for `status`.
+    public var logSourceName: String {
+        switch self.logMode {
+        case .follow: self.logSource?.name ?? "none"
+        case .recentWindow: self.recentLogSourceName
+        }
+    }
+
+    /// Reads every source, runs the checks, updates the alert state and feeds the sinks.
+    public func runCycle() -> Cycle {
+        let now = WallClock.now()
+        let units = self.units.read()
+        var problems: [String] = units.problem.map { [$0] } ?? []
+
+        let logEvents: [TimedLogEvent]?
+        switch self.logMode {
+        case .follow:
+            logEvents = self.readNewLogEvents(now: now, problems: &problems) == nil ? nil : self.window.events
+        case .recentWindow:
+            let recent = RecentLogEvents.read(
+                configuration: self.configuration,
+                now: now,
+                window: self.configuration.logWindow
+            )
+            logEvents = recent.events
+            self.recentLogSourceName = recent.source
+            if let problem = recent.problem { problems.append(problem) }
+        }
+
+        let collected = SnapshotCollector(configuration: self.configuration).collect(
+            time: now,
+            service: units.service,
+            socket: units.socket,
+            logEvents: logEvents
+        )
+        problems += collected.problems
+        let report = HealthChecks.evaluate(collected.snapshot)
+        let transitions = self.alerts.update(
+            with: report.findings,
+            at: now,
+            alertOnUnknown: self.configuration.alertOnUnknown
+        )
+        self.deliver(transitions: transitions, report: report, snapshot: collected.snapshot, problems: problems)
+        return Cycle(
+            snapshot: collected.snapshot,
+            report: report,
+            transitions: transitions,
+            problems: problems,
+            configDiagnostics: collected.configDiagnostics
+        )
+    }
+
+    /// Whether the log source stopped early last time and has more to read now.
+    public var hasPendingLogInput: Bool { self.logSource?.hasPendingInput ?? false }
+
+    // MARK: - Log
+
+    /// Reads sshd's log events written since the last read into the window, without running the checks;
+    /// returns how many arrived. The daemon calls this every second, and runs a cycle when it returns more
+    /// than zero, so a log line reaches the checks within a second without a full cycle every second.
+    public func pollLog() -> Int {
+        guard self.logMode == .follow else { return 0 }
+        // Problems are not logged here, once a second: the next cycle reports them in the status file.
+        var problems: [String] = []
+        return self.readNewLogEvents(now: WallClock.now(), problems: &problems) ?? 0
+    }
+
+    /// New events since the last read, added to the window; `nil` when the log cannot be read (the checks
+    /// that need it then say "unknown").
+    @discardableResult
+    private func readNewLogEvents(now: Duration, problems: inout [String]) -> Int? {
+        guard let source = self.openLogSource() else {
+            problems.append(self.logSourceProblem ?? "sshd's log cannot be read")
+            return nil
+        }
+        if let follower = source as? AuthLogFollower {
+            // Classic syslog stamps carry no year: read them against today's, which changes at New Year.
+            let today = LocalDate.current()
+            follower.classicYear = .latestNotAfter(year: today.year, month: today.month)
+        }
+        // Bounded per call: a backlog is worked off over several calls instead of stalling this one.
+        var fresh: [TimedLogEvent] = []
+        for _ in 0..<8 {
+            do {
+                let events = try source.readNewEvents(limit: 20_000)
+                fresh += events.map {
+                    TimedLogEvent(time: $0.timestamp.flatMap(WallClock.instant(of:)) ?? now, event: $0)
+                }
+            } catch {
+                problems.append("\(source.name): \(error)")
+                self.logSource = nil
+                return nil
+            }
+            if !source.hasPendingInput { break }
+        }
+        for notice in source.takeNotices() {
+            self.logger.notice("\(notice.message)", metadata: ["log.source": "\(source.name)"])
+        }
+        self.window.append(fresh, now: now)
+        return fresh.count
+    }
+
+    private func openLogSource() -> (any SSHDLogEventSource)? {
+        if let source = self.logSource { return source }
+        let mode: LogSourceMode =
+            switch self.configuration.logSource {
+            case .automatic: .auto
+            case .journal: .journal
+            case .file: .file
+            }
+        let choice = LogSourceSelector.choose(mode: mode, filePath: self.configuration.authLogPath)
+        let today = LocalDate.current()
+        do {
+            let source = try LogSourceSelector.makeSource(
+                for: choice,
+                stateDirectory: self.sinks.persistState ? self.configuration.stateDirectory : nil,
+                classicYear: .latestNotAfter(year: today.year, month: today.month)
+            )
+            self.logger.info(
+                "reading sshd's log",
+                metadata: ["log.source": "\(source.name)", "log.reason": "\(choice)"]
+            )
+            self.logSource = source
+            self.logSourceProblem = nil
+            return source
+        } catch {
+            self.logSourceProblem = "sshd's log: \(error)"
+            return nil
+        }
+    }
+
+    // MARK: - Sinks
+
+    private func deliver(
+        transitions: [AlertTransition],
+        report: HealthReport,
+        snapshot: AuditSnapshot,
+        problems: [String]
+    ) {
+        if let journal = self.sinks.journal {
+            for transition in transitions {
+                let fields = transition.journalFields.compactMap { field in
+                    JournalField(field.name).map { ($0, field.value) }
+                }
+                do {
+                    try journal.send(fields)
+                } catch {
+                    self.logger.error("cannot write alert", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        if self.sinks.persistState && !transitions.isEmpty {
+            self.saveAlertState()
+        }
+        if self.sinks.writeStatusFile {
+            self.writeStatusFile(report: report, snapshot: snapshot, problems: problems)
+        }
+        if let path = self.configuration.prometheusTextfile, !path.isEmpty {
+            do {
+                try StateFile(path: path).write(PrometheusTextfile.render(report: report, snapshot: snapshot))
+            } catch {
+                self.logger.error("cannot write the Prometheus textfile", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private func writeStatusFile(report: HealthReport, snapshot: AuditSnapshot, problems: [String]) {
+        let document = StatusDocument(
+            report: report,
+            time: snapshot.time,
+            pid: getpid(),
+            pollInterval: self.configuration.pollInterval,
+            unit: snapshot.service?.name ?? self.configuration.effectiveSSHUnits.first ?? "ssh.service",
+            logSource: self.logSourceName,
+            problems: problems
+        )
+        let path = self.configuration.runtimeDirectory + "/" + Self.statusFileName
+        do {
+            try StateFile(path: path).write(try document.encoded())
+        } catch {
+            self.logger.error("cannot write the status file", metadata: ["path": "\(path)", "error": "\(error)"])
+        }
+    }
+
+    private func saveAlertState() {
+        let path = self.configuration.stateDirectory + "/" + Self.alertStateFileName
+        do {
+            try StateFile(path: path).write(self.alerts.serialized())
+        } catch {
+            self.logger.error("cannot save alert state", metadata: ["path": "\(path)", "error": "\(error)"])
+        }
+    }
+
+    private static func loadAlertState(configuration: AuditorConfiguration, logger: Logger) -> AlertState {
+        let path = configuration.stateDirectory + "/" + Self.alertStateFileName
+        let empty = AlertState(reraiseInterval: configuration.reraiseInterval)
+        let bytes: [UInt8]?
+        do {
+            bytes = try StateFile(path: path).read()
+        } catch {
+            logger.warning(
+                "cannot read alert state; starting empty",
+                metadata: ["path": "\(path)", "error": "\(error)"]
+            )
+            return empty
+        }
+        guard let bytes else { return empty }
+        let parsed = AlertState.parse(
+            String(decoding: bytes, as: UTF8.self),
+            reraiseInterval: configuration.reraiseInterval,
+            file: path
+        )
+        for diagnostic in parsed.diagnostics {
+            logger.warning("\(diagnostic)")
+        }
+        return parsed.value
+    }
+}

@@ -1,0 +1,123 @@
+import Glibc
+import SSHDAuditCore
+
+/// Reads every source of one audit cycle, except the two that keep state between cycles (the ssh units,
+/// read over a bus connection the caller owns, and sshd's log, read from a position the caller owns),
+/// into an ``AuditSnapshot``.
+///
+/// A source that cannot be read leaves its field `nil` and says why in ``Collected/problems``; it never
+/// stops the cycle, so one unreadable file does not blind the other checks.
+public struct SnapshotCollector: Sendable {
+    /// What one collection produced.
+    public struct Collected: Sendable {
+        /// The snapshot, with the units and log events the caller passed in.
+        public var snapshot: AuditSnapshot
+        /// Sources that could not be read, each with the reason, for the daemon's own log.
+        public var problems: [String]
+        /// Diagnostics of the on-disk sshd configuration (file:line), for `check` and the status file.
+        public var configDiagnostics: [ParseDiagnostic]
+    }
+
+    /// The auditor's configuration: paths, proc root, sshd binary.
+    public var configuration: AuditorConfiguration
+    /// How long `sshd -t` may run before it is killed.
+    public var configTestTimeout: Duration
+
+    public init(configuration: AuditorConfiguration, configTestTimeout: Duration = .seconds(10)) {
+        self.configuration = configuration
+        self.configTestTimeout = configTestTimeout
+    }
+
+    /// Reads the sources into a snapshot taken at `time`.
+    public func collect(
+        time: Duration,
+        service: UnitHealth?,
+        socket: UnitHealth?,
+        logEvents: [TimedLogEvent]?
+    ) -> Collected {
+        var problems: [String] = []
+        let configuration = self.configuration
+        let sshdInstalled = access(configuration.sshdBinary, X_OK) == 0
+
+        let loaded = SSHDConfigLoader(root: "/").load(path: configuration.sshdConfigPath)
+        let sshdConfig: SSHDEffectiveConfig? =
+            access(configuration.sshdConfigPath, F_OK) == 0 ? loaded.value : nil
+        if sshdConfig == nil { problems.append("cannot read \(configuration.sshdConfigPath)") }
+
+        var listeners: [ListeningSocket]?
+        do {
+            let parsed = try ListeningSocketReader(procRoot: configuration.procRoot).listeningSockets()
+            listeners = parsed.value
+            problems += parsed.diagnostics.filter { $0.severity == .error }.map(\.description)
+        } catch {
+            problems.append("listening sockets: \(error)")
+        }
+
+        var startups: MaxStartupsGauge?
+        if let pid = service?.mainPID, pid > 0 {
+            startups = try? ProcessTitleReader(procRoot: configuration.procRoot).gauge(pid: pid)
+        }
+
+        return Collected(
+            snapshot: AuditSnapshot(
+                time: time,
+                configuration: configuration,
+                sshdInstalled: sshdInstalled,
+                service: service,
+                socket: socket,
+                configTest: sshdInstalled ? self.testConfiguration(&problems) : nil,
+                sshdConfig: sshdConfig,
+                listeners: listeners,
+                startups: startups,
+                privsepDirectory: Self.privilegeSeparationDirectory().map(Self.probe),
+                hostKeys: (sshdConfig?.values(for: "hostkey") ?? []).map(Self.probe),
+                logEvents: logEvents
+            ),
+            problems: problems,
+            configDiagnostics: loaded.diagnostics
+        )
+    }
+
+    /// `sshd -t -f CONFIG`: whether the next start of sshd would accept the on-disk configuration.
+    /// sshd exits 255 on a configuration error and prints the reasons on standard error.
+    private func testConfiguration(_ problems: inout [String]) -> ConfigTestResult? {
+        let command = ExternalCommand(
+            self.configuration.sshdBinary,
+            ["-t", "-f", self.configuration.sshdConfigPath],
+            environment: ExternalCommand.safeEnvironment,
+            timeout: self.configTestTimeout,
+            outputLimit: 64 << 10
+        )
+        do {
+            let result = try command.run()
+            guard let status = result.exitStatus else {
+                problems.append("sshd -t did not finish (signal \(result.signal ?? 0))")
+                return nil
+            }
+            let messages = String(decoding: result.standardError, as: UTF8.self)
+                .split(separator: "\n", omittingEmptySubsequences: true)
+                .map(String.init)
+            return ConfigTestResult(exitStatus: status, messages: messages)
+        } catch {
+            problems.append("sshd -t: \(error)")
+            return nil
+        }
+    }
+
+    /// The directory sshd chroots its unprivileged child into: compiled into sshd, so it is known by
+    /// distribution rather than read from a file. `nil` when this system is none of the known ones.
+    static func privilegeSeparationDirectory() -> String? {
+        if access("/etc/debian_version", F_OK) == 0 { return "/run/sshd" }
+        for candidate in ["/usr/share/empty.sshd", "/var/empty/sshd", "/var/empty"]
+        where access(candidate, F_OK) == 0 {
+            return candidate
+        }
+        return nil
+    }
+
+    /// Whether `path` exists and can be read by this process.
+    static func probe(_ path: String) -> PathProbe {
+        if access(path, R_OK) == 0 { return PathProbe(path: path, state: .present) }
+        return PathProbe(path: path, state: errno == ENOENT ? .missing : .unreadable)
+    }
+}
