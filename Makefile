@@ -9,7 +9,14 @@ PREFIX       ?= /usr/local
 DESTDIR      ?=
 RELEASE_BIN  := $(CURDIR)/.build/release/sshd-auditor
 
-.PHONY: all deps build release test lint format demo bench clean
+BINDIR       := $(PREFIX)/bin
+UNITDIR      ?= $(PREFIX)/lib/systemd/system
+CATALOGDIR   ?= $(PREFIX)/lib/systemd/catalog
+SYSUSERSDIR  ?= $(PREFIX)/lib/sysusers.d
+SYSCONFDIR   ?= /etc
+MANDIR       ?= $(PREFIX)/share/man
+
+.PHONY: all deps build release test lint format demo bench fuzz man install install-files uninstall clean
 
 all: build
 
@@ -32,6 +39,39 @@ lint:
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+# The binary, the unit (ExecStart pointing at $(BINDIR)), the journal catalog, the system user, and the
+# default configuration (never over an existing one). Under DESTDIR nothing is activated; without it the
+# catalog is compiled and the user created, as a package's postinst would.
+MANPAGE      := .build/plugins/GenerateManual/outputs/SSHDAuditorCLI/sshd-auditor.1
+
+# The manual page, generated from the commands' --help by swift-argument-parser's plugin.
+man:
+	$(SWIFT) package --allow-writing-to-package-directory generate-manual
+
+install: release man install-files
+
+# install without building: what the sandbox tests and the demo use after `make release`.
+install-files:
+	install -D -m 0755 .build/release/sshd-auditor $(DESTDIR)$(BINDIR)/sshd-auditor
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(CATALOGDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(SYSCONFDIR)/sshd-auditor.conf.d
+	sed 's|/usr/local/bin/sshd-auditor|$(BINDIR)/sshd-auditor|' systemd/sshd-auditor.service \
+		> $(DESTDIR)$(UNITDIR)/sshd-auditor.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/sshd-auditor.service
+	install -m 0644 systemd/sshd-auditor.catalog $(DESTDIR)$(CATALOGDIR)/sshd-auditor.catalog
+	install -m 0644 systemd/sshd-auditor.sysusers $(DESTDIR)$(SYSUSERSDIR)/sshd-auditor.conf
+	[ -e $(DESTDIR)$(SYSCONFDIR)/sshd-auditor.conf ] || install -m 0644 config/sshd-auditor.conf $(DESTDIR)$(SYSCONFDIR)/sshd-auditor.conf
+	[ ! -f $(MANPAGE) ] || install -D -m 0644 $(MANPAGE) $(DESTDIR)$(MANDIR)/man1/sshd-auditor.1
+	if [ -z "$(DESTDIR)" ]; then \
+		systemd-sysusers $(SYSUSERSDIR)/sshd-auditor.conf || true; \
+		journalctl --update-catalog || true; \
+		systemctl daemon-reload 2>/dev/null || true; \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sshd-auditor $(DESTDIR)$(UNITDIR)/sshd-auditor.service \
+		$(DESTDIR)$(CATALOGDIR)/sshd-auditor.catalog $(DESTDIR)$(SYSUSERSDIR)/sshd-auditor.conf \
+		$(DESTDIR)$(MANDIR)/man1/sshd-auditor.1
 
 clean:
 	rm -rf .build
