@@ -65,7 +65,8 @@ public enum ListeningSocketReport {
     ///       "port" : 22, "processes" : [ { "command" : "sshd", "fd" : 3, "pid" : 812 } ],
     ///       "receive_queue" : 0, "state" : "LISTEN", "transmit_queue" : 0, "uid" : 0
     ///     }
-    ///   ]
+    ///   ],
+    ///   "source" : "netlink"
     /// }
     /// ```
     ///
