@@ -73,10 +73,17 @@ public struct NetlinkSocketDiagReader: Sendable {
         }
         let call = "SOCK_DIAG_BY_FAMILY(\(family == .ipv4 ? "AF_INET" : "AF_INET6"))"
         while true {
-            let received = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            // MSG_TRUNC makes recv return the datagram's real length, so one that did not fit is an error
+            // rather than silently missing sockets.
+            let received = buffer.withUnsafeMutableBytes {
+                recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_TRUNC))
+            }
             if received < 0 {
                 if Glibc.errno == EINTR { continue }
                 throw NetlinkError(call: "recv(NETLINK_SOCK_DIAG)", errno: Errno(rawValue: Glibc.errno))
+            }
+            if received > buffer.count {
+                throw NetlinkError(call: "recv(NETLINK_SOCK_DIAG)", errno: .messageTooLong)
             }
             // withUnsafeBytes rethrows untyped errors; carry the typed one out in a Result.
             let outcome = buffer.withUnsafeBytes { bytes in
