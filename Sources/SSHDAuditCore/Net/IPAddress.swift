@@ -134,6 +134,45 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
         return IPAddress(ipv6High: 0, low: 0xFFFF_0000_0000 | self.low)
     }
 
+    // MARK: - Prefixes
+
+    /// The number of bits in an address of this family: 32 or 128.
+    public var bitCount: Int { self.family == .ipv4 ? 32 : 128 }
+
+    /// The first and last address of the network `self/prefixLength` (`198.51.100.77/24` gives
+    /// `198.51.100.0...198.51.100.255`); `nil` when the length is outside 0...bitCount.
+    public func network(prefixLength: Int) -> ClosedRange<IPAddress>? {
+        guard prefixLength >= 0, prefixLength <= self.bitCount else { return nil }
+        // Work in 128 bits with IPv4 in the low 32: keep the top (96 + length) bits for IPv4.
+        let kept = (self.family == .ipv4 ? 96 : 0) + prefixLength
+        let highMask: UInt64 = kept >= 64 ? .max : (kept <= 0 ? 0 : ~(UInt64.max >> UInt64(kept)))
+        let lowKept = kept - 64
+        let lowMask: UInt64 = lowKept >= 64 ? .max : (lowKept <= 0 ? 0 : ~(UInt64.max >> UInt64(lowKept)))
+        let familyLowBits: UInt64 = self.family == .ipv4 ? 0xFFFF_FFFF : .max
+        let familyHighBits: UInt64 = self.family == .ipv4 ? 0 : .max
+        let first = IPAddress(family: self.family, high: self.high & highMask, low: self.low & lowMask)
+        let last = IPAddress(
+            family: self.family,
+            high: first.high | (~highMask & familyHighBits),
+            low: first.low | (~lowMask & familyLowBits)
+        )
+        return first...last
+    }
+
+    /// Whether this address lies in `network/prefixLength`; addresses of another family never do.
+    public func isIn(network: IPAddress, prefixLength: Int) -> Bool {
+        guard self.family == network.family, let range = network.network(prefixLength: prefixLength) else {
+            return false
+        }
+        return range.contains(self)
+    }
+
+    private init(family: AddressFamily, high: UInt64, low: UInt64) {
+        self.family = family
+        self.high = high
+        self.low = low
+    }
+
     /// IPv4 addresses sort before IPv6 ones; within a family, addresses sort by value.
     public static func < (lhs: IPAddress, rhs: IPAddress) -> Bool {
         (lhs.family, lhs.high, lhs.low) < (rhs.family, rhs.high, rhs.low)
