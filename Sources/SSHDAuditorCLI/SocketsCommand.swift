@@ -25,8 +25,8 @@ struct SocketsCommand: ParsableCommand {
                                   [::ffff:a.b.c.d] is an IPv4 address on an IPv6
                                   socket. ss prints *:22 for an IPv6 wildcard
                                   socket that also accepts IPv4; /proc does not
-                                  say which sockets are IPv6-only, so this
-                                  prints [::]:22 for all of them.
+                                  say which sockets are IPv6-only, so both
+                                  sources print [::]:22 for all of them.
               Recv-Q              connections waiting for accept(2). If it stays
                                   above 0, the process is not keeping up.
               Send-Q              the kernel's transmit queue, 0 for a listener
@@ -36,9 +36,11 @@ struct SocketsCommand: ParsableCommand {
               PID, Command        the processes holding it (from /proc/PID/comm),
                                   or "-". Only root sees other users' processes.
 
-            Rows that cannot be parsed are reported on standard error (or under
-            "diagnostics" with --json); the exit status is 0 whenever the tables
-            could be read.
+            Rows of /proc/net/tcp* that cannot be parsed are reported on standard
+            error (or under "diagnostics" with --json); the exit status is 0
+            whenever the sockets could be listed. If netlink is refused (a seccomp
+            policy, a kernel without tcp_diag), --source auto says so on standard
+            error and reads the /proc tables; --source netlink fails instead.
 
             Examples:
               sshd-auditor sockets

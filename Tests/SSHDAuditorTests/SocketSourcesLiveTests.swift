@@ -91,6 +91,23 @@ struct SocketSourcesLiveTests {
         }
     }
 
+    @Test("netlink asked for ESTABLISHED returns the test's connections, both ends, as /proc lists them")
+    func established() throws {
+        let sockets = try LoopbackSockets(listenerCount: 2, connectionCount: 6, pending: 0, ipv6: false)
+        defer { sockets.close() }
+        let listeners = Set(sockets.listeners.map { TCPEndpoint(address: IPAddress(ipv4: 0x7F00_0001), port: $0.port) })
+        func ours(_ entries: [TCPSocketEntry]) -> Set<TCPSocketEntry> {
+            Set(entries.filter { listeners.contains($0.local) || listeners.contains($0.remote) })
+        }
+        let byNetlink = ours(try NetlinkSocketDiagReader().sockets(states: [.established]))
+        let byProc = ours(try ListeningSocketReader(source: .proc).sockets(onlyState: .established).value)
+        // Six connections, each seen from the client and from the accepted server end.
+        #expect(byNetlink.count == 12)
+        #expect(byNetlink == byProc)
+        #expect(byNetlink.allSatisfy { $0.state == .established && $0.family == .ipv4 && $0.inode != 0 })
+        #expect(try NetlinkSocketDiagReader().sockets(states: []).isEmpty)
+    }
+
     @Test("auto uses netlink on the live /proc and the tables under any other proc root")
     func autoChoosesBySource() throws {
         #expect(try ListeningSocketReader().listeners().source == .netlink)

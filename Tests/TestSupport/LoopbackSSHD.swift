@@ -49,8 +49,9 @@ public final class LoopbackSSHD {
     /// Starts sshd and returns once `ss` shows it listening on every address.
     ///
     /// The configuration is `ListenAddress` lines for the chosen port, `LoginGraceTime 30`, `UsePAM no`
-    /// and `PidFile none`, then `extraConfiguration`; sshd takes the first value of a keyword, so
-    /// extra lines cannot override those.
+    /// and `PidFile none`, then `extraConfiguration`. sshd keeps the first value of a single-valued
+    /// keyword, so extra lines cannot override those three; extra `ListenAddress` lines add listeners,
+    /// which the wait does not check.
     ///
     /// - Parameters:
     ///   - extraConfiguration: `sshd_config` lines to add, such as `MaxStartups 2:100:3`.
@@ -92,16 +93,24 @@ public final class LoopbackSSHD {
         }
     }
 
+    /// Stops sshd if the test did not: a throwing test must not leave a daemon behind.
+    deinit {
+        self.stop()
+    }
+
     /// What sshd wrote to its log so far, for failure messages.
     public var log: String {
         (try? String(contentsOf: self.directory.appendingPathComponent("sshd.log"), encoding: .utf8)) ?? ""
     }
 
     /// Ends sshd's connection children, then sshd, then deletes the directory. Bounded: it escalates to
-    /// SIGKILL after two seconds.
+    /// SIGKILL after two seconds. Calling it again does nothing.
     public func stop() {
-        // Children first: once the listener is gone they are reparented and harder to find.
-        for child in Self.children(of: self.pid) { kill(child, SIGKILL) }
+        // Children first: once the listener is gone they are reparented and harder to find. Only while
+        // sshd is unreaped: after that its pid may belong to another process.
+        if self.exitStatus == nil {
+            for child in Self.children(of: self.pid) { kill(child, SIGKILL) }
+        }
         if self.isRunning {
             kill(self.pid, SIGTERM)
             let deadline = ContinuousClock.now + .seconds(2)

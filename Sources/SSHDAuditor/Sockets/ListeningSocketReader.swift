@@ -63,8 +63,8 @@ public struct ListeningSocketReader: Sendable {
             let path = fileSystem.path("net", name)
             let bytes: [UInt8]
             do throws(ProcAccessError) {
-                // Large first reads: a busy host's table is megabytes, and each read restarts the
-                // kernel's walk.
+                // A busy host's table is megabytes: start at one, rather than double up to it from a
+                // few kilobytes, copying all the way.
                 bytes = try fileSystem.readFile(path, initialCapacity: 1 << 20)
             } catch let error where family == .ipv6 && error.errno == .noSuchFileOrDirectory {
                 continue

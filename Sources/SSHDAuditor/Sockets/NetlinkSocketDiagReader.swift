@@ -28,6 +28,7 @@ public struct NetlinkSocketDiagReader: Sendable {
     ///   or `EAFNOSUPPORT` under a seccomp policy), the kernel refuses the request (`ENOENT` without the
     ///   `tcp_diag` module), or the answer cannot be read (`EPROTO`).
     public func sockets(states: Set<TCPState> = [.listen]) throws(NetlinkError) -> [TCPSocketEntry] {
+        guard !states.isEmpty else { return [] }
         let descriptor = socket(
             Layout.addressFamilyNetlink,
             Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue),

@@ -24,9 +24,9 @@ struct ProcFileSystem: Sendable {
     ///
     /// Files under /proc report a size of 0 and are generated as they are read, so the size from
     /// `stat(2)` is useless: read until `read(2)` returns 0, straight into the array's storage, doubling
-    /// it when full. A seq_file such as /proc/net/tcp fills as much of each read as it is offered, and
-    /// every read resumes its walk of the kernel's socket tables, so few large reads are both faster and
-    /// closer to one consistent snapshot than many small ones.
+    /// it when full, so no chunk is copied twice. (A seq_file such as /proc/net/tcp hands out about one
+    /// page per `read(2)` however much is asked for, as `dd bs=8M` shows, so the number of calls is the
+    /// kernel's choice; what the caller controls is the copying.)
     ///
     /// - Parameter initialCapacity: The first read's size; the array doubles from there.
     func readFile(_ path: String, initialCapacity: Int = 64 * 1024) throws(ProcAccessError) -> [UInt8] {
