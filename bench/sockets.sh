@@ -80,9 +80,10 @@ done
 
 # Start-up floors: the same programs doing next to nothing. For sshd-auditor, a proc root whose
 # tables have a header and no rows.
-mkdir -p "$work/empty-proc/net"
-head -1 /proc/net/tcp >"$work/empty-proc/net/tcp"
-head -1 /proc/net/tcp6 >"$work/empty-proc/net/tcp6" 2>/dev/null || true
+empty=bench/out/empty-proc
+mkdir -p "$empty/net"
+head -1 /proc/net/tcp >"$empty/net/tcp"
+head -1 /proc/net/tcp6 >"$empty/net/tcp6" 2>/dev/null || true
 
 echo "timing ($RUNS runs each, interleaved)..." >&2
 timings=$(python3 bench/time_commands.py --runs "$RUNS" --warmup 3 \
@@ -94,7 +95,7 @@ timings=$(python3 bench/time_commands.py --runs "$RUNS" --warmup 3 \
     "cat=cat /proc/net/tcp /proc/net/tcp6" \
     "netlink+owners=$BIN sockets --source netlink" \
     "ss-ltnp=ss -ltnp" \
-    "floor=$BIN sockets --source proc --proc-root $work/empty-proc --no-processes" \
+    "floor=$BIN sockets --source proc --proc-root $empty --no-processes" \
     "true=true")
 
 cat <<MD

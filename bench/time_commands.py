@@ -57,7 +57,9 @@ def main():
     print(f"| command | best (ms) | median (ms) | runs |")
     print(f"|---|---:|---:|---:|")
     for name, argv in commands:
-        print(f"| `{shlex.join(argv)}` ({name}) | {min(times[name]):.2f} | {statistics.median(times[name]):.2f} | {arguments.runs} |")
+        # The program by its name, not its build path, to keep the table narrow.
+        shown = shlex.join([os.path.basename(argv[0])] + argv[1:])
+        print(f"| `{shown}` ({name}) | {min(times[name]):.2f} | {statistics.median(times[name]):.2f} | {arguments.runs} |")
     if arguments.target:
         print()
         print("| target | ratio of medians (best) | limit | result |")
