@@ -40,6 +40,38 @@ struct ProcNetTCPParserTests {
         #expect(parsed.value.allSatisfy { $0.family == .ipv4 })
     }
 
+    @Test("onlyState keeps the rows in that state, equal to filtering a full parse, and skips the rest unread")
+    func onlyState() throws {
+        for name in ["tcp", "tcp6"] {
+            let family: AddressFamily = name == "tcp" ? .ipv4 : .ipv6
+            let bytes = try Self.fixture(name)
+            let full = ProcNetTCPParser.parse(bytes, family: family, byteOrder: .littleEndian)
+            for state in [TCPState.listen, .established, .timeWait] {
+                let filtered = ProcNetTCPParser.parse(bytes, family: family, byteOrder: .littleEndian, onlyState: state)
+                #expect(filtered.value == full.value.filter { $0.state == state }, "\(name) \(state)")
+            }
+        }
+        // Row 9 of tcp is a LISTEN row with a bad address: still diagnosed when keeping listeners. Row 8
+        // (truncated, LISTEN) too. Neither is diagnosed when keeping established rows.
+        let listening = try ProcNetTCPParser.parse(Self.fixture("tcp"), family: .ipv4, onlyState: .listen)
+        #expect(listening.diagnostics.map(\.line) == [10, 11])
+        let established = try ProcNetTCPParser.parse(Self.fixture("tcp"), family: .ipv4, onlyState: .established)
+        #expect(established.diagnostics.isEmpty)
+    }
+
+    @Test("finds line ends across word boundaries, with and without a final newline", arguments: [0, 1, 7, 8, 9, 15])
+    func lineEnds(padding: Int) {
+        let row = "   0: 0100007F:0016 00000000:0000 0A 00000000:00000002 00:00000000 00000000     0        0 77"
+        let blanks = String(repeating: " ", count: padding)
+        for ending in ["", "\n"] {
+            let text = blanks + row + "\n" + blanks + row.replacingOccurrences(of: " 77", with: " 78") + ending
+            let parsed = ProcNetTCPParser.parse(Array(text.utf8), family: .ipv4, byteOrder: .littleEndian)
+            #expect(parsed.value.map(\.inode) == [77, 78])
+            #expect(parsed.value.map(\.receiveQueue) == [2, 2])
+            #expect(parsed.diagnostics.isEmpty)
+        }
+    }
+
     @Test("reads a LISTEN socket on 0.0.0.0:22 with its uid, inode and queues")
     func listenerOnAllAddresses() throws {
         let entry = try #require(try Self.parse("tcp").value.first { $0.local.port == 22 && $0.isListening })

@@ -1,6 +1,7 @@
 import Foundation
 import SSHDAuditCore
 import SSHDAuditor
+import SystemPackage
 import Testing
 
 @Suite("ListeningSocketReader and ProcessTitleReader on a fixture /proc tree")
@@ -106,11 +107,16 @@ struct ListeningSocketReaderTests {
     func missingTable() throws {
         let tree = try ProcTree()
         defer { tree.remove() }
-        #expect {
+        let path = "\(tree.path)/net/tcp"
+        #expect(
+            throws: SocketReadError.proc(ProcAccessError(operation: "read", path: path, errno: .noSuchFileOrDirectory))
+        ) {
             try ListeningSocketReader(procRoot: tree.path).listeningSockets()
-        } throws: { error in
-            (error as? ProcAccessError)?.description == "cannot read \(tree.path)/net/tcp: No such file or directory"
         }
+        #expect(
+            SocketReadError.proc(ProcAccessError(operation: "read", path: path, errno: .noSuchFileOrDirectory))
+                .description == "cannot read \(path): No such file or directory"
+        )
     }
 
     @Test("reads titles and the MaxStartups gauge from PID/cmdline")

@@ -19,6 +19,27 @@ struct SocketsCommandTests {
         let defaults = try #require(try SSHDAuditorCommand.parseAsRoot(["sockets"]) as? SocketsCommand)
         #expect(defaults.procRoot == "/proc")
         #expect(!defaults.json)
+        #expect(defaults.source == .auto)
+        #expect(!defaults.noProcesses)
+        for source in SocketSource.allCases {
+            let parsed = try #require(
+                try SSHDAuditorCommand.parseAsRoot(["sockets", "--source", source.rawValue, "--no-processes"])
+                    as? SocketsCommand
+            )
+            #expect(parsed.source == source)
+            #expect(parsed.noProcesses)
+        }
+    }
+
+    @Test("rejects an unknown source, and netlink with a proc root it cannot read")
+    func invalidSource() {
+        #expect(throws: (any Error).self) { try SSHDAuditorCommand.parseAsRoot(["sockets", "--source", "ss"]) }
+        #expect(throws: (any Error).self) {
+            try SSHDAuditorCommand.parseAsRoot(["sockets", "--source", "netlink", "--proc-root", "/srv/proc"])
+        }
+        #expect(throws: Never.self) {
+            try SSHDAuditorCommand.parseAsRoot(["sockets", "--source", "netlink", "--proc-root", "/proc/"])
+        }
     }
 
     @Test("renders a table with aligned columns and every owner")
@@ -86,7 +107,23 @@ struct SocketsCommandTests {
         #expect(diagnostics.count == 1)
         #expect(diagnostics.first?["line"] as? Int == 6)
         #expect(diagnostics.first?["severity"] as? String == "error")
+        #expect(document["source"] as? String == "proc")
         #expect(result.stderr.isEmpty)
+    }
+
+    @Test("the binary with --no-processes lists the sockets without owners")
+    func binaryNoProcesses() throws {
+        guard Self.binaryExists() else { return }
+        let tree = try ListeningSocketReaderTests.makeTree()
+        defer { tree.remove() }
+        let result = try runCommand(
+            TestEnvironment.auditorBinary,
+            ["sockets", "--proc-root", tree.path, "--source", "proc", "--no-processes"]
+        )
+        #expect(result.status == 0)
+        let rows = result.stdout.split(separator: "\n").dropFirst()
+        #expect(rows.count == 5)
+        #expect(rows.allSatisfy { $0.split(separator: " ").suffix(2) == ["-", "-"] }, "\(rows)")
     }
 
     @Test("the binary fails with a clear message when the proc root has no tables")
@@ -102,7 +139,10 @@ struct SocketsCommandTests {
     @Test("--help explains the columns and the difference from ss")
     func help() throws {
         let help = SocketsCommand.helpMessage(columns: 100)
-        for phrase in ["--proc-root", "--json", "Recv-Q", "[::]:22", "Connection refused", "/proc/PID/fd"] {
+        for phrase in [
+            "--proc-root", "--json", "--source", "netlink", "--no-processes", "Recv-Q", "[::]:22", "Connection refused",
+            "/proc/PID/fd",
+        ] {
             #expect(help.contains(phrase), "help lacks \(phrase)")
         }
     }

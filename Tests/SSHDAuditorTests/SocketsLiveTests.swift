@@ -63,6 +63,36 @@ struct SocketsLiveTests {
         }
     }
 
+    @Test("sockets --source netlink and --source proc print sshd's listeners with its pid, and name the source")
+    func bothSources() throws {
+        guard Self.canRun() else { return }
+        guard
+            TestEnvironment.require(
+                FileManager.default.isExecutableFile(atPath: TestEnvironment.auditorBinary),
+                "no sshd-auditor binary at \(TestEnvironment.auditorBinary); build it first"
+            )
+        else { return }
+        let sshd = try LoopbackSSHD()
+        defer { sshd.stop() }
+        for source in ["netlink", "proc", "auto"] {
+            let result = try runCommand(
+                TestEnvironment.auditorBinary,
+                ["sockets", "--json", "--source", source],
+                timeout: .seconds(30)
+            )
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            #expect(result.stderr.isEmpty, "\(source): \(result.stderr)")
+            struct Document: Decodable { var source: String }
+            let document = try JSONDecoder().decode(Document.self, from: Data(result.stdout.utf8))
+            #expect(document.source == (source == "auto" ? "netlink" : source))
+            let sockets = try Self.decode(result.stdout)
+            for endpoint in sshd.endpoints {
+                let matching = sockets.filter { $0.local == endpoint }
+                #expect(matching.map { Set($0.processes.map(\.pid)) } == [[sshd.pid]], "\(source) \(endpoint)")
+            }
+        }
+    }
+
     @Test("as an unprivileged user, lists root's sshd without an owner instead of failing (EACCES on /proc/PID/fd)")
     func unprivileged() throws {
         guard Self.canRun() else { return }
@@ -84,7 +114,7 @@ struct SocketsLiveTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path)
         let binary = directory.appendingPathComponent("sshd-auditor").path
-        try FileManager.default.copyItem(atPath: TestEnvironment.auditorBinary, toPath: binary)
+        try Self.copyExecutable(TestEnvironment.auditorBinary, to: binary)
 
         let json = try runCommand(
             Self.runuser,
@@ -136,6 +166,26 @@ struct SocketsLiveTests {
     }
 
     // MARK: - Helpers
+
+    /// Copies an executable through a close-on-exec descriptor. FileManager's copy leaves its descriptor
+    /// inheritable, and a child spawned meanwhile by a test running in parallel keeps the file open for
+    /// writing, so executing the copy fails with ETXTBSY.
+    static func copyExecutable(_ source: String, to destination: String) throws {
+        let contents = try Data(contentsOf: URL(fileURLWithPath: source))
+        let descriptor = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o755)
+        guard descriptor >= 0 else { throw LiveTestError("open \(destination): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        try contents.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                guard written > 0 else {
+                    throw LiveTestError("write \(destination): \(String(cString: strerror(errno)))")
+                }
+                offset += written
+            }
+        }
+    }
 
     static let runuser = "/usr/sbin/runuser"
 

@@ -1,12 +1,15 @@
 import SSHDAuditCore
 import SystemPackage
 
-/// Reads the TCP sockets of the host from `/proc/net/tcp` and `/proc/net/tcp6`, and finds the processes
-/// that own the listening ones through `/proc/PID/fd`, the way `ss -ltnp` does.
+/// Reads the TCP listeners of the host, from netlink `sock_diag` or from `/proc/net/tcp` and
+/// `/proc/net/tcp6`, and finds the processes that own them through `/proc/PID/fd`, the way `ss -ltnp`
+/// does.
 ///
-/// Every path is under ``procRoot``, so tests and `sshd-auditor sockets --proc-root DIR` point the same
-/// code at a fixture tree. The socket tables belong to the network namespace of the process reading
-/// them (`/proc/net` is `/proc/self/net`).
+/// Netlink asks the kernel for the listeners alone, so it costs the same however many connections the
+/// host has; the `/proc` tables list every socket. ``source`` chooses: by default netlink for the live
+/// `/proc`, and the tables under ``procRoot`` when it is anything else (tests and
+/// `sshd-auditor sockets --proc-root` point the same code at a fixture tree) or when netlink fails.
+/// Both describe the network namespace of the reading process.
 ///
 /// Finding owners needs the right to read other processes' `fd` directories: as root every owner is
 /// found; as another user only that user's processes are, and the other sockets come back with no
@@ -14,10 +17,34 @@ import SystemPackage
 public struct ListeningSocketReader: Sendable {
     /// The directory that stands for `/proc`.
     public var procRoot: String
+    /// Where the listeners come from; the owners always come from `<procRoot>/PID/fd`.
+    public var source: SocketSource
 
-    /// - Parameter procRoot: The directory that stands for `/proc`; a fixture tree in tests.
-    public init(procRoot: String = "/proc") {
+    /// - Parameters:
+    ///   - procRoot: The directory that stands for `/proc`; a fixture tree in tests.
+    ///   - source: Netlink, the `/proc` tables, or netlink with the tables as fallback (`.auto`).
+    public init(procRoot: String = "/proc", source: SocketSource = .auto) {
         self.procRoot = procRoot
+        self.source = source
+    }
+
+    /// The listeners' kernel entries and where they came from.
+    public struct Listeners: Sendable {
+        /// The LISTEN entries, IPv4 first; rows the `/proc` parser could not read come back as
+        /// diagnostics naming the file and line (netlink answers have none).
+        public var entries: [TCPSocketEntry]
+        /// Diagnostics from the `/proc` parser.
+        public var diagnostics: [ParseDiagnostic]
+        /// The source that answered: `.netlink` or `.proc`, never `.auto`.
+        public var source: SocketSource
+        /// Why netlink was not used when ``ListeningSocketReader/source`` was `.auto` and it failed.
+        public var netlinkFailure: NetlinkError?
+    }
+
+    /// Whether ``procRoot`` is the running system's `/proc` (`/proc` or `/proc/`), the only root whose
+    /// sockets netlink can also see.
+    public var readsLiveProc: Bool {
+        ProcFileSystem(root: self.procRoot).root == "/proc"
     }
 
     // MARK: - Public API
@@ -27,41 +54,96 @@ public struct ListeningSocketReader: Sendable {
     /// A missing `tcp6` means a kernel without IPv6 (`ipv6.disable=1`) and reads as no IPv6 sockets.
     /// Rows the parser could not read come back as diagnostics naming the file and line.
     ///
+    /// - Parameter state: When given, only the rows in this state (see ``ProcNetTCPParser``).
     /// - Throws: ``ProcAccessError`` when `tcp`, or an existing `tcp6`, cannot be read.
-    public func sockets() throws(ProcAccessError) -> Parsed<[TCPSocketEntry]> {
+    public func sockets(onlyState state: TCPState? = nil) throws(ProcAccessError) -> Parsed<[TCPSocketEntry]> {
         let fileSystem = ProcFileSystem(root: self.procRoot)
         var result = Parsed<[TCPSocketEntry]>(value: [])
         for (name, family) in [("tcp", AddressFamily.ipv4), ("tcp6", .ipv6)] {
             let path = fileSystem.path("net", name)
             let bytes: [UInt8]
             do throws(ProcAccessError) {
-                bytes = try fileSystem.readFile(path)
+                // A busy host's table is megabytes: start at one, rather than double up to it from a
+                // few kilobytes, copying all the way.
+                bytes = try fileSystem.readFile(path, initialCapacity: 1 << 20)
             } catch let error where family == .ipv6 && error.errno == .noSuchFileOrDirectory {
                 continue
             }
-            let parsed = ProcNetTCPParser.parse(bytes, family: family, file: path)
+            let parsed = ProcNetTCPParser.parse(bytes, family: family, file: path, onlyState: state)
             result.value += parsed.value
             result.diagnostics += parsed.diagnostics
         }
         return result
     }
 
+    /// The LISTEN entries from ``source``, without owners.
+    ///
+    /// - Throws: ``SocketReadError`` when the chosen source fails; with `.auto`, only when the `/proc`
+    ///   tables fail after netlink did.
+    public func listeners() throws(SocketReadError) -> Listeners {
+        try self.listeners { () throws(NetlinkError) in try NetlinkSocketDiagReader().sockets(states: [.listen]) }
+    }
+
+    /// ``listeners()`` with the netlink query passed in, so tests can make it fail.
+    func listeners(
+        netlink: () throws(NetlinkError) -> [TCPSocketEntry]
+    ) throws(SocketReadError) -> Listeners {
+        var netlinkFailure: NetlinkError?
+        let useNetlink =
+            switch self.source {
+            case .netlink: true
+            case .proc: false
+            case .auto: self.readsLiveProc
+            }
+        if useNetlink {
+            do throws(NetlinkError) {
+                let entries = try netlink()
+                return Listeners(entries: entries, diagnostics: [], source: .netlink, netlinkFailure: nil)
+            } catch {
+                guard self.source == .auto else { throw .netlink(error) }
+                netlinkFailure = error
+            }
+        }
+        do throws(ProcAccessError) {
+            let parsed = try self.sockets(onlyState: .listen)
+            // A table read in several chunks can repeat a row when sockets come and go between two reads
+            // (the kernel resumes by position): keep the first row of each listening socket.
+            var seen: Set<UInt64> = []
+            let entries = parsed.value.filter { $0.inode == 0 || seen.insert($0.inode).inserted }
+            return Listeners(
+                entries: entries,
+                diagnostics: parsed.diagnostics,
+                source: .proc,
+                netlinkFailure: netlinkFailure
+            )
+        } catch {
+            throw .proc(error)
+        }
+    }
+
     /// The sockets in state LISTEN, each with the processes that hold it, sorted by port and address.
     ///
-    /// - Throws: ``ProcAccessError`` when the socket tables cannot be read. Processes that cannot be
-    ///   inspected do not make it throw; their sockets just have fewer owners.
-    public func listeningSockets() throws(ProcAccessError) -> Parsed<[ListeningSocket]> {
-        let all = try self.sockets()
-        // A table read in several chunks can repeat a row when sockets come and go between two reads
-        // (the kernel resumes by position): keep the first row of each listening socket.
-        var seen: Set<UInt64> = []
-        let listeners = all.value.filter { $0.isListening && ($0.inode == 0 || seen.insert($0.inode).inserted) }
-        let owners = self.owners(ofInodes: Set(listeners.map(\.inode).filter { $0 != 0 }))
-        let sockets =
-            listeners
+    /// - Parameter findOwners: Whether to walk `<procRoot>/PID/fd` for the owners; without it (the
+    ///   equivalent of `ss -ltn` rather than `ss -ltnp`) every socket has no owners, and the cost does
+    ///   not grow with the number of open descriptors on the host.
+    /// - Throws: ``SocketReadError`` when the sockets cannot be listed (see ``listeners()``). Processes
+    ///   that cannot be inspected do not make it throw; their sockets just have fewer owners.
+    public func listeningSockets(findOwners: Bool = true) throws(SocketReadError) -> Parsed<[ListeningSocket]> {
+        let listeners = try self.listeners()
+        return Parsed(
+            value: self.listeningSockets(listeners, findOwners: findOwners),
+            diagnostics: listeners.diagnostics
+        )
+    }
+
+    /// `listeners` with their owners (when `findOwners`), sorted by port, address and inode.
+    public func listeningSockets(_ listeners: Listeners, findOwners: Bool = true) -> [ListeningSocket] {
+        let owners =
+            findOwners ? self.owners(ofInodes: Set(listeners.entries.map(\.inode).filter { $0 != 0 })) : [:]
+        return
+            listeners.entries
             .map { ListeningSocket(entry: $0, owners: $0.inode == 0 ? [] : owners[$0.inode, default: []]) }
             .sorted { ($0.endpoint, $0.entry.inode) < ($1.endpoint, $1.entry.inode) }
-        return Parsed(value: sockets, diagnostics: all.diagnostics)
     }
 
     /// The processes holding each of `inodes` open, found by reading every `<procRoot>/PID/fd/N` link

@@ -65,14 +65,18 @@ public enum ListeningSocketReport {
     ///       "port" : 22, "processes" : [ { "command" : "sshd", "fd" : 3, "pid" : 812 } ],
     ///       "receive_queue" : 0, "state" : "LISTEN", "transmit_queue" : 0, "uid" : 0
     ///     }
-    ///   ]
+    ///   ],
+    ///   "source" : "netlink"
     /// }
     /// ```
     ///
     /// `local` is the same `address:port` text as the table's, so it can be compared with `ss` output;
     /// `command` is `null` when the process exited before its name could be read.
-    public static func json(_ parsed: Parsed<[ListeningSocket]>) throws -> String {
+    ///
+    /// - Parameter source: When given, recorded under `source` (`netlink` or `proc`).
+    public static func json(_ parsed: Parsed<[ListeningSocket]>, source: SocketSource? = nil) throws -> String {
         let document = Document(
+            source: source,
             sockets: parsed.value.map(SocketRecord.init),
             diagnostics: parsed.diagnostics.map(DiagnosticRecord.init)
         )
@@ -82,6 +86,7 @@ public enum ListeningSocketReport {
     }
 
     private struct Document: Encodable {
+        var source: SocketSource?
         var sockets: [SocketRecord]
         var diagnostics: [DiagnosticRecord]
     }

@@ -23,28 +23,50 @@ struct ProcFileSystem: Sendable {
     /// The whole contents of a file, read until end of file.
     ///
     /// Files under /proc report a size of 0 and are generated as they are read, so the size from
-    /// `stat(2)` is useless: read in large chunks until `read(2)` returns 0. Large chunks also keep a
-    /// table like /proc/net/tcp close to one consistent snapshot.
-    func readFile(_ path: String) throws(ProcAccessError) -> [UInt8] {
-        let descriptor: FileDescriptor
-        do {
-            descriptor = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
-        } catch {
-            throw ProcAccessError(operation: "read", path: path, errno: error as? Errno ?? .ioError)
+    /// `stat(2)` is useless: read until `read(2)` returns 0, straight into the array's storage, doubling
+    /// it when full, so no chunk is copied twice. (A seq_file such as /proc/net/tcp hands out about one
+    /// page per `read(2)` however much is asked for, as `dd bs=8M` shows, so the number of calls is the
+    /// kernel's choice; what the caller controls is the copying.)
+    ///
+    /// - Parameter initialCapacity: The first read's size; the array doubles from there.
+    func readFile(_ path: String, initialCapacity: Int = 64 * 1024) throws(ProcAccessError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw ProcAccessError(operation: "read", path: path, errno: Errno(rawValue: Glibc.errno))
         }
         // Closing a descriptor opened read-only cannot lose data; there is nothing to report.
-        defer { try? descriptor.close() }
+        defer { close(descriptor) }
         var contents: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
+        var capacity = max(initialCapacity, 4096)
         while true {
-            let count: Int
-            do {
-                count = try chunk.withUnsafeMutableBytes { try descriptor.read(into: $0) }
-            } catch {
-                throw ProcAccessError(operation: "read", path: path, errno: error as? Errno ?? .ioError)
+            var failure: Int32 = 0
+            var reachedEnd = false
+            let previous = contents
+            contents = [UInt8](unsafeUninitializedCapacity: capacity) { storage, count in
+                guard let base = storage.baseAddress else { return }
+                previous.withUnsafeBufferPointer { old in
+                    if let oldBase = old.baseAddress { base.initialize(from: oldBase, count: old.count) }
+                }
+                count = previous.count
+                while count < capacity {
+                    let result = read(descriptor, base + count, capacity - count)
+                    if result < 0 {
+                        if Glibc.errno == EINTR { continue }
+                        failure = Glibc.errno
+                        return
+                    }
+                    if result == 0 {
+                        reachedEnd = true
+                        return
+                    }
+                    count += result
+                }
             }
-            if count == 0 { return contents }
-            contents.append(contentsOf: chunk[..<count])
+            if failure != 0 {
+                throw ProcAccessError(operation: "read", path: path, errno: Errno(rawValue: failure))
+            }
+            if reachedEnd { return contents }
+            capacity *= 2
         }
     }
 

@@ -1,30 +1,45 @@
 import Foundation
 import Glibc
-import TestSupport
 
 /// A real `/usr/sbin/sshd -D -e` listening on loopback, on a port chosen at start, with its own
-/// configuration and host key in a temporary directory.
+/// configuration and host key in a temporary directory: for tests that need the real server (its
+/// sockets, its process title, its log, `sshd -T` against its configuration).
 ///
-/// It listens on 127.0.0.1 and, when the host has IPv6 loopback, on ::1. ``stop()`` ends it and every
-/// connection child it forked, and deletes the directory; call it in a `defer`.
+/// It listens on 127.0.0.1 and, when the host has IPv6 loopback, on ::1. Starting it needs root (sshd's
+/// privilege separation); guard with `TestEnvironment.require(TestEnvironment.isRoot, ...)`. ``stop()``
+/// ends it and every connection child it forked, and deletes the directory; call it in a `defer`:
+///
+/// ```swift
+/// let sshd = try LoopbackSSHD(extraConfiguration: ["MaxStartups 2:100:3"])
+/// defer { sshd.stop() }
+/// ```
 ///
 /// sshd is started with `posix_spawn(3)`, not Foundation's `Process`: on Linux, `Process` learns that a
 /// child exited when the child's end of a private socket closes, and then blocks its one monitoring
 /// thread in `waitpid`. sshd closes every inherited descriptor at startup, so `Process` would wait on
 /// the running sshd forever, and no other child of the test process (`ss`, the auditor) would be
 /// reaped again: the tests hung that way.
-final class LoopbackSSHD {
-    static let executable = "/usr/sbin/sshd"
+public final class LoopbackSSHD {
+    /// The server binary; tests check it exists before starting one.
+    public static let executable = "/usr/sbin/sshd"
+    /// `ss`, which tells when sshd listens.
+    public static let ss = "/usr/bin/ss"
 
     /// The temporary directory with `sshd_config`, `key` and `sshd.log`.
-    let directory: URL
-    let port: UInt16
+    public let directory: URL
+    /// The port sshd listens on, on every loopback address.
+    public let port: UInt16
     /// Whether sshd also listens on ::1.
-    let listensOnIPv6: Bool
+    public let listensOnIPv6: Bool
     /// The listener's pid (sshd -D does not fork away from its parent).
-    let pid: pid_t
+    public let pid: pid_t
+    /// The configuration file sshd was started with.
+    public var configurationPath: String { self.directory.appendingPathComponent("sshd_config").path }
+    /// The private host key sshd was started with (ed25519, no passphrase).
+    public var hostKeyPath: String { self.directory.appendingPathComponent("key").path }
+
     /// The `address:port` texts sshd listens on, as `ss -n` prints them.
-    var endpoints: [String] {
+    public var endpoints: [String] {
         ["127.0.0.1:\(self.port)"] + (self.listensOnIPv6 ? ["[::1]:\(self.port)"] : [])
     }
 
@@ -33,8 +48,17 @@ final class LoopbackSSHD {
 
     /// Starts sshd and returns once `ss` shows it listening on every address.
     ///
-    /// - Parameter extraConfiguration: `sshd_config` lines to add, such as `MaxStartups 2:100:3`.
-    init(extraConfiguration: [String] = []) throws {
+    /// The configuration is `ListenAddress` lines for the chosen port, `LoginGraceTime 30`, `UsePAM no`
+    /// and `PidFile none`, then `extraConfiguration`. sshd keeps the first value of a single-valued
+    /// keyword, so extra lines cannot override those three; extra `ListenAddress` lines add listeners,
+    /// which the wait does not check.
+    ///
+    /// - Parameters:
+    ///   - extraConfiguration: `sshd_config` lines to add, such as `MaxStartups 2:100:3`.
+    ///   - timeout: How long sshd may take to listen before the start counts as failed.
+    /// - Throws: `CommandError` with sshd's log when it exits or does not listen in time (it is stopped
+    ///   and its directory deleted first), or when a file or the host key cannot be made.
+    public init(extraConfiguration: [String] = [], timeout: Duration = .seconds(15)) throws {
         self.directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("sshd-auditor-sshd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
@@ -43,7 +67,7 @@ final class LoopbackSSHD {
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         let key = self.directory.appendingPathComponent("key").path
         let keygen = try runCommand("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key])
-        guard keygen.status == 0 else { throw LiveTestError("ssh-keygen failed: \(keygen.stderr)") }
+        guard keygen.status == 0 else { throw CommandError("ssh-keygen failed: \(keygen.stderr)") }
 
         (self.port, self.listensOnIPv6) = try Self.freePort()
         var configuration = ["ListenAddress 127.0.0.1:\(self.port)"]
@@ -62,23 +86,31 @@ final class LoopbackSSHD {
             log: logPath
         )
         do {
-            try self.waitUntilListening(timeout: .seconds(15))
+            try self.waitUntilListening(timeout: timeout)
         } catch {
             self.stop()
             throw error
         }
     }
 
+    /// Stops sshd if the test did not: a throwing test must not leave a daemon behind.
+    deinit {
+        self.stop()
+    }
+
     /// What sshd wrote to its log so far, for failure messages.
-    var log: String {
+    public var log: String {
         (try? String(contentsOf: self.directory.appendingPathComponent("sshd.log"), encoding: .utf8)) ?? ""
     }
 
     /// Ends sshd's connection children, then sshd, then deletes the directory. Bounded: it escalates to
-    /// SIGKILL after two seconds.
-    func stop() {
-        // Children first: once the listener is gone they are reparented and harder to find.
-        for child in Self.children(of: self.pid) { kill(child, SIGKILL) }
+    /// SIGKILL after two seconds. Calling it again does nothing.
+    public func stop() {
+        // Children first: once the listener is gone they are reparented and harder to find. Only while
+        // sshd is unreaped: after that its pid may belong to another process.
+        if self.exitStatus == nil {
+            for child in Self.children(of: self.pid) { kill(child, SIGKILL) }
+        }
         if self.isRunning {
             kill(self.pid, SIGTERM)
             let deadline = ContinuousClock.now + .seconds(2)
@@ -94,7 +126,7 @@ final class LoopbackSSHD {
     }
 
     /// Whether sshd still runs; reaps it (without blocking) once it has exited.
-    var isRunning: Bool {
+    public var isRunning: Bool {
         guard self.exitStatus == nil else { return false }
         var status: Int32 = 0
         if waitpid(self.pid, &status, WNOHANG) == self.pid {
@@ -110,13 +142,21 @@ final class LoopbackSSHD {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             guard self.isRunning else {
-                throw LiveTestError("sshd exited (wait status \(self.exitStatus ?? 0)): \(self.log)")
+                throw CommandError("sshd exited (wait status \(self.exitStatus ?? 0)): \(self.log)")
             }
-            let listening = try SSListing.read().endpoints
+            let listing = try runCommand(Self.ss, ["-ltnH", "sport = :\(self.port)"], timeout: .seconds(10))
+            guard listing.status == 0 else { throw CommandError("ss -ltnH failed: \(listing.stderr)") }
+            // State Recv-Q Send-Q Local:Port Peer:Port
+            let listening = Set(
+                listing.stdout.split(separator: "\n").compactMap { line -> String? in
+                    let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+                    return fields.count >= 4 ? String(fields[3]) : nil
+                }
+            )
             if self.endpoints.allSatisfy(listening.contains) { return }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        throw LiveTestError("sshd did not listen on \(self.endpoints) within \(timeout): \(self.log)")
+        throw CommandError("sshd did not listen on \(self.endpoints) within \(timeout): \(self.log)")
     }
 
     /// Starts `arguments[0]` with standard input from /dev/null, standard output and error appended to
@@ -135,7 +175,7 @@ final class LoopbackSSHD {
         var pid: pid_t = 0
         let result = posix_spawn(&pid, arguments[0], &actions, nil, argv, environment)
         guard result == 0 else {
-            throw LiveTestError("cannot start \(arguments[0]): \(String(cString: strerror(result)))")
+            throw CommandError("cannot start \(arguments[0]): \(String(cString: strerror(result)))")
         }
         return pid
     }
@@ -145,7 +185,7 @@ final class LoopbackSSHD {
     /// start and the test reports sshd's log.
     private static func freePort() throws -> (UInt16, Bool) {
         let ipv4 = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard ipv4 >= 0 else { throw LiveTestError("socket: \(String(cString: strerror(errno)))") }
+        guard ipv4 >= 0 else { throw CommandError("socket: \(String(cString: strerror(errno)))") }
         defer { close(ipv4) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -157,7 +197,7 @@ final class LoopbackSSHD {
                 bind(ipv4, pointer, length) == 0 && getsockname(ipv4, pointer, &length) == 0
             }
         }
-        guard bound else { throw LiveTestError("bind 127.0.0.1:0: \(String(cString: strerror(errno)))") }
+        guard bound else { throw CommandError("bind 127.0.0.1:0: \(String(cString: strerror(errno)))") }
         let port = UInt16(bigEndian: address.sin_port)
 
         // The same port on ::1, if this host has IPv6 loopback at all.
