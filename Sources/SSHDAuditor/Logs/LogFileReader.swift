@@ -7,7 +7,7 @@ import SystemPackage
 /// one reused buffer, lines passed on without copying unless they straddle two chunks.
 public struct LogFileReader: Sendable {
     /// Bytes per `read(2)`.
-    public var chunkSize: Int
+    public let chunkSize: Int
 
     /// - Parameter chunkSize: bytes per `read(2)` (at least 1); 1 MiB amortises the system call and stays in
     ///   the L2 cache.
