@@ -7,12 +7,12 @@ import SystemPackage
 /// one reused buffer, lines passed on without copying unless they straddle two chunks.
 public struct LogFileReader: Sendable {
     /// Bytes per `read(2)`.
-    public var chunkSize: Int
+    public let chunkSize: Int
 
-    /// - Parameter chunkSize: bytes per `read(2)`; 1 MiB amortises the system call and stays in the L2 cache.
+    /// - Parameter chunkSize: bytes per `read(2)` (at least 1); 1 MiB amortises the system call and stays in
+    ///   the L2 cache.
     public init(chunkSize: Int = 1 << 20) {
-        precondition(chunkSize > 0, "chunkSize must be positive")
-        self.chunkSize = chunkSize
+        self.chunkSize = max(chunkSize, 1)
     }
 
     /// Calls `body` with each line of the file at `path` (`-` reads standard input) and returns how many lines
