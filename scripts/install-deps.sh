@@ -18,7 +18,12 @@ packages=(
     systemd           # journalctl, systemd-analyze on the host (reading exported journals, unit checks)
     nftables          # nft: firewall tests read rules they install in their own network namespace
     iptables          # iptables-save: the same for the iptables view
+    logrotate         # the log followers are tested against real rotations
 )
+
+# sshd -T and sshd -t refuse to run without the privilege separation directory; /run is a tmpfs, so this is
+# needed after every boot, not only on a fresh machine.
+[ "$(id -u)" -ne 0 ] || install -d -m 0755 /run/sshd
 
 missing=()
 for p in "${packages[@]}"; do
