@@ -12,7 +12,7 @@ struct SSHDConfigEvaluatorTests {
     private func evaluate(
         _ files: [String: String],
         groups: [String: [String]] = [:],
-        hosts: [String: [SSHDConfigAddress]] = [:],
+        hosts: [String: [IPAddress]] = [:],
         connection: SSHDConnectionSpec? = nil
     ) -> Parsed<SSHDEffectiveConfig> {
         let environment = InMemorySSHDConfigEnvironment(files: files, groups: groups, hosts: hosts)
@@ -159,7 +159,7 @@ struct SSHDConfigEvaluatorTests {
     @Test("ListenAddress host names resolve through the environment; unknown names are fatal")
     func listenHostNames() throws {
         let hosts = [
-            "localhost": [try #require(SSHDConfigAddress("127.0.0.1")), try #require(SSHDConfigAddress("::1"))]
+            "localhost": [try #require(IPAddress("127.0.0.1")), try #require(IPAddress("::1"))]
         ]
         let resolved = self.evaluate(["/etc/ssh/sshd_config": "ListenAddress localhost:2022\n"], hosts: hosts)
         #expect(resolved.value.listenAddresses.map(\.description) == ["[::1]:2022", "127.0.0.1:2022"])
