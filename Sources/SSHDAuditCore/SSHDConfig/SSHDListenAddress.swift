@@ -5,6 +5,7 @@ public struct SSHDListenAddress: Sendable, Hashable, CustomStringConvertible {
     /// The TCP port.
     public var port: Int
 
+    /// One listening endpoint: `address` (without brackets or zone) and `port`.
     public init(address: IPAddress, port: Int) {
         self.address = address
         self.port = port
