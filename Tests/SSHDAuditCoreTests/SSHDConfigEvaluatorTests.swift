@@ -12,7 +12,7 @@ struct SSHDConfigEvaluatorTests {
     private func evaluate(
         _ files: [String: String],
         groups: [String: [String]] = [:],
-        hosts: [String: [SSHDConfigAddress]] = [:],
+        hosts: [String: [IPAddress]] = [:],
         connection: SSHDConnectionSpec? = nil
     ) -> Parsed<SSHDEffectiveConfig> {
         let environment = InMemorySSHDConfigEnvironment(files: files, groups: groups, hosts: hosts)
@@ -159,13 +159,38 @@ struct SSHDConfigEvaluatorTests {
     @Test("ListenAddress host names resolve through the environment; unknown names are fatal")
     func listenHostNames() throws {
         let hosts = [
-            "localhost": [try #require(SSHDConfigAddress("127.0.0.1")), try #require(SSHDConfigAddress("::1"))]
+            "localhost": [try #require(IPAddress("127.0.0.1")), try #require(IPAddress("::1"))]
         ]
         let resolved = self.evaluate(["/etc/ssh/sshd_config": "ListenAddress localhost:2022\n"], hosts: hosts)
         #expect(resolved.value.listenAddresses.map(\.description) == ["[::1]:2022", "127.0.0.1:2022"])
         let unknown = self.evaluate(["/etc/ssh/sshd_config": "\nListenAddress nowhere.invalid\n"])
         #expect(unknown.hasErrors)
         #expect(unknown.diagnostics.last?.line == 2)
+    }
+
+    @Test("AddressFamily filters resolved names and refuses a numeric ListenAddress of the other family")
+    func listenAddressFamily() throws {
+        let hosts = ["localhost": [try #require(IPAddress("127.0.0.1")), try #require(IPAddress("::1"))]]
+        let inet = self.evaluate(
+            ["/etc/ssh/sshd_config": "AddressFamily inet\nListenAddress localhost\n"],
+            hosts: hosts
+        )
+        #expect(!inet.hasErrors)
+        #expect(inet.value.listenAddresses.map(\.description) == ["127.0.0.1:22"])
+        let inet6 = self.evaluate(["/etc/ssh/sshd_config": "AddressFamily inet6\n"])
+        #expect(inet6.value.listenAddresses.map(\.description) == ["[::]:22"])
+        let mismatch = self.evaluate(["/etc/ssh/sshd_config": "AddressFamily inet\nListenAddress ::1\n"])
+        #expect(mismatch.hasErrors)
+        #expect(mismatch.diagnostics.last?.line == 2)
+        #expect(mismatch.diagnostics.last?.message.contains("Address family for hostname not supported") == true)
+    }
+
+    @Test("an IPv4 address with a leading zero is left to the resolver, which reads 010 as octal like glibc")
+    func listenAddressLeadingZero() throws {
+        let hosts = ["010.0.0.1": [try #require(IPAddress("8.0.0.1"))]]
+        let result = self.evaluate(["/etc/ssh/sshd_config": "ListenAddress 010.0.0.1\n"], hosts: hosts)
+        #expect(!result.hasErrors)
+        #expect(result.value.listenAddresses.map(\.description) == ["8.0.0.1:22"])
     }
 
     @Test("output starts like sshd -T and lookups accept aliases in any case")

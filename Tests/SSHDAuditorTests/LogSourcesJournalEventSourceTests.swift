@@ -12,7 +12,7 @@ import Testing
 struct LogSourcesJournalEventSourceTests {
     @Test("reads sshd's startup lines, saves the cursor, resumes after it with no repeats, survives a journald restart")
     func resumes() throws {
-        guard let sandbox = try Self.bootSandbox() else { return }
+        guard let sandbox = try bootSandboxForTest() else { return }
         defer { try? sandbox.powerOff() }
         let state = try TemporaryDirectory()
         let cursorFile = state.path("journal.cursor")
@@ -63,7 +63,7 @@ struct LogSourcesJournalEventSourceTests {
 
     @Test("a corrupt or missing cursor file starts at the tail: no old history, then every new line")
     func corruptCursor() throws {
-        guard let sandbox = try Self.bootSandbox() else { return }
+        guard let sandbox = try bootSandboxForTest() else { return }
         defer { try? sandbox.powerOff() }
         let state = try TemporaryDirectory()
         let port = Int.random(in: 20_000...60_000)
@@ -122,13 +122,6 @@ struct LogSourcesJournalEventSourceTests {
     }
 
     // MARK: - Helpers
-
-    static func bootSandbox(sourceLocation: SourceLocation = #_sourceLocation) throws -> Sandbox? {
-        let availability = Sandbox.availability
-        guard TestEnvironment.require(availability.available, availability.reason, sourceLocation: sourceLocation)
-        else { return nil }
-        return try Sandbox.boot()
-    }
 
     /// Writes `message` with `logger -t tag` inside the sandbox and waits until journald has stored it.
     static func log(_ sandbox: Sandbox, tag: String, _ message: String) throws {

@@ -34,10 +34,12 @@ struct SSHDConfigDifferentialTests {
 
     @Test("the effective config matches sshd -T on every key", arguments: caseNames("sshd_config-cases"))
     func matchesSSHD(caseName: String) throws {
-        guard let sandbox = try CaseCopy.make(copying: "sshd_config-cases/\(caseName)") else { return }
-        defer { sandbox.remove() }
-        let spec = sandbox.connectionSpec
-        var arguments = ["-T", "-f", sandbox.configPath, "-h", sandbox.hostKey]
+        guard let caseDirectory = try SSHDConfigCaseDirectory.make(copying: "sshd_config-cases/\(caseName)") else {
+            return
+        }
+        defer { caseDirectory.remove() }
+        let spec = caseDirectory.connectionSpec
+        var arguments = ["-T", "-f", caseDirectory.configPath, "-h", caseDirectory.hostKey]
         if let spec { arguments += ["-C", spec] }
         let real = try runCommand(Self.sshd, arguments, timeout: .seconds(30))
         try #require(real.status == 0, "sshd -T rejected case \(caseName): \(real.stderr)")
@@ -45,8 +47,8 @@ struct SSHDConfigDifferentialTests {
         let connection = try spec.map { try SSHDConnectionSpec.parse($0) }
         let loader = SSHDConfigLoader()
         let ours =
-            connection.map { loader.load(path: sandbox.configPath, connection: $0) }
-            ?? loader.load(path: sandbox.configPath)
+            connection.map { loader.load(path: caseDirectory.configPath, connection: $0) }
+            ?? loader.load(path: caseDirectory.configPath)
         #expect(!ours.hasErrors, "\(ours.diagnostics)")
 
         let expected = Self.group(real.stdout)
@@ -69,16 +71,18 @@ struct SSHDConfigDifferentialTests {
 
     @Test("configs sshd -t rejects are errors at the same line", arguments: caseNames("sshd_config-rejected"))
     func rejectsLikeSSHD(caseName: String) throws {
-        guard let sandbox = try CaseCopy.make(copying: "sshd_config-rejected/\(caseName)") else { return }
-        defer { sandbox.remove() }
+        guard let caseDirectory = try SSHDConfigCaseDirectory.make(copying: "sshd_config-rejected/\(caseName)") else {
+            return
+        }
+        defer { caseDirectory.remove() }
         let real = try runCommand(
             Self.sshd,
-            ["-t", "-f", sandbox.configPath, "-h", sandbox.hostKey],
+            ["-t", "-f", caseDirectory.configPath, "-h", caseDirectory.hostKey],
             timeout: .seconds(30)
         )
         #expect(real.status == 255, "sshd -t accepted \(caseName)")
 
-        let ours = SSHDConfigLoader().load(path: sandbox.configPath)
+        let ours = SSHDConfigLoader().load(path: caseDirectory.configPath)
         let errors = ours.diagnostics.filter { $0.severity == .error }
         try #require(!errors.isEmpty, "auditor accepted \(caseName)")
         // sshd names the line as "FILE line N:" or "at line N"; the auditor must blame the same one.
@@ -102,7 +106,7 @@ struct SSHDConfigDifferentialTests {
 }
 
 /// A temporary copy of one case, with a fresh host key for `sshd -T`.
-struct CaseCopy {
+struct SSHDConfigCaseDirectory {
     let directory: URL
     var configPath: String { self.directory.appendingPathComponent("sshd_config").path }
     var hostKey: String { self.directory.appendingPathComponent("host_key").path }
@@ -114,7 +118,7 @@ struct CaseCopy {
     }
 
     /// `nil` (with the reason printed, or a failure in CI) when sshd cannot run here.
-    static func make(copying fixture: String) throws -> CaseCopy? {
+    static func make(copying fixture: String) throws -> SSHDConfigCaseDirectory? {
         let manager = FileManager.default
         guard TestEnvironment.require(manager.isExecutableFile(atPath: SSHDConfigDifferentialTests.sshd), "no sshd")
         else { return nil }
@@ -128,7 +132,7 @@ struct CaseCopy {
         let directory = manager.temporaryDirectory.appendingPathComponent("sshd-config-\(UUID().uuidString)")
         let source = SSHDConfigDifferentialTests.fixtures.appendingPathComponent(fixture)
         try manager.copyItem(at: source, to: directory)
-        let sandbox = CaseCopy(directory: directory)
+        let caseDirectory = SSHDConfigCaseDirectory(directory: directory)
         if let files = manager.enumerator(atPath: directory.path) {
             for case let relative as String in files {
                 let url = directory.appendingPathComponent(relative)
@@ -139,14 +143,14 @@ struct CaseCopy {
         }
         let keygen = try runCommand(
             "/usr/bin/ssh-keygen",
-            ["-q", "-t", "ed25519", "-N", "", "-f", sandbox.hostKey],
+            ["-q", "-t", "ed25519", "-N", "", "-f", caseDirectory.hostKey],
             timeout: .seconds(30)
         )
         guard keygen.status == 0 else {
-            sandbox.remove()
-            throw CaseCopyError(message: "ssh-keygen failed: \(keygen.stderr)")
+            caseDirectory.remove()
+            throw SSHDConfigCaseError(message: "ssh-keygen failed: \(keygen.stderr)")
         }
-        return sandbox
+        return caseDirectory
     }
 
     func remove() {
@@ -154,8 +158,8 @@ struct CaseCopy {
     }
 }
 
-/// A sandbox that could not be prepared.
-struct CaseCopyError: Error, CustomStringConvertible {
+/// A case directory that could not be prepared.
+struct SSHDConfigCaseError: Error, CustomStringConvertible {
     var message: String
     var description: String { self.message }
 }

@@ -67,19 +67,24 @@ struct SSHDConfigGeneratedDifferentialTests {
 
     @Test("60 generated configs give sshd -T's output, or sshd's refusal")
     func generated() throws {
-        guard let sandbox = try CaseCopy.make(copying: "sshd_config-cases/01-empty") else { return }
-        defer { sandbox.remove() }
+        guard let caseDirectory = try SSHDConfigCaseDirectory.make(copying: "sshd_config-cases/01-empty") else {
+            return
+        }
+        defer { caseDirectory.remove() }
         var comparedKeys = 0
         var refused = 0
         for index in 0..<Self.count {
             let (text, spec) = Self.generate(index)
-            try text.write(toFile: sandbox.configPath, atomically: true, encoding: .utf8)
+            try text.write(toFile: caseDirectory.configPath, atomically: true, encoding: .utf8)
             let real = try runCommand(
                 SSHDConfigDifferentialTests.sshd,
-                ["-T", "-f", sandbox.configPath, "-h", sandbox.hostKey, "-C", spec],
+                ["-T", "-f", caseDirectory.configPath, "-h", caseDirectory.hostKey, "-C", spec],
                 timeout: .seconds(30)
             )
-            let ours = SSHDConfigLoader().load(path: sandbox.configPath, connection: try SSHDConnectionSpec.parse(spec))
+            let ours = SSHDConfigLoader().load(
+                path: caseDirectory.configPath,
+                connection: try SSHDConnectionSpec.parse(spec)
+            )
             guard real.status == 0 else {
                 refused += 1
                 #expect(

@@ -68,13 +68,3 @@ extension SandboxedTests {
         }
     }
 }
-
-/// Boots a sandbox for a test, or returns `nil` (having recorded why) when this machine cannot: in CI that is
-/// a failure, never a silent skip. A boot that fails where booting is possible throws, failing the test.
-func bootSandboxForTest(sourceLocation: SourceLocation = #_sourceLocation) throws -> Sandbox? {
-    let availability = Sandbox.availability
-    guard TestEnvironment.require(availability.available, availability.reason, sourceLocation: sourceLocation) else {
-        return nil
-    }
-    return try Sandbox.boot()
-}

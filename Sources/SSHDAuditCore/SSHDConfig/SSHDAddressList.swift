@@ -19,7 +19,7 @@ public enum SSHDAddressList {
 
     /// Matches `address` against `list`; an invalid list never matches.
     public static func match(_ address: String, list: String) -> SSHDPattern.ListMatch {
-        guard let parsed = SSHDConfigAddress(address) else { return .none }
+        guard let parsed = IPAddress(sshdNumericHost: address) else { return .none }
         var result = SSHDPattern.ListMatch.none
         for entry in self.entries(list) {
             if entry.pattern.isEmpty { return .none }
@@ -41,7 +41,7 @@ public enum SSHDAddressList {
     }
 
     private enum CIDR {
-        case network(SSHDConfigAddress, Int)
+        case network(IPAddress, Int)
         case notCIDR
         case invalid
     }
@@ -64,10 +64,9 @@ public enum SSHDAddressList {
             else { return .notCIDR }
             prefixLength = value
         }
-        guard let address = SSHDConfigAddress(parts[0]) else { return .notCIDR }
-        let maximum = address.family == .inet ? 32 : 128
-        let length = prefixLength ?? maximum
-        guard length <= maximum, address.hostBitsAreZero(prefixLength: length) else { return .invalid }
+        guard let address = IPAddress(sshdNumericHost: parts[0]) else { return .notCIDR }
+        let length = prefixLength ?? address.bitCount
+        guard address.hostBitsAreZero(prefixLength: length) else { return .invalid }
         return .network(address, length)
     }
 }

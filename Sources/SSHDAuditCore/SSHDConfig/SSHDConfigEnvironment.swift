@@ -16,7 +16,7 @@ public protocol SSHDConfigEnvironment: Sendable {
 
     /// The addresses a `ListenAddress` host name resolves to, in getaddrinfo order, or `nil` when it does
     /// not resolve.
-    func resolve(hostName: String, family: SSHDAddressFamily) -> [SSHDConfigAddress]?
+    func resolve(hostName: String, family: SSHDAddressFamily) -> [IPAddress]?
 }
 
 /// The `AddressFamily` setting.
@@ -27,6 +27,15 @@ public enum SSHDAddressFamily: String, Sendable, Hashable, CaseIterable {
     case inet
     /// IPv6 only.
     case inet6
+
+    /// Whether addresses of `family` are allowed under this setting.
+    public func admits(_ family: AddressFamily) -> Bool {
+        switch self {
+        case .any: true
+        case .inet: family == .ipv4
+        case .inet6: family == .ipv6
+        }
+    }
 }
 
 /// An environment backed by in-memory files, for tests and for evaluating a config copied off a machine.
@@ -38,12 +47,12 @@ public struct InMemorySSHDConfigEnvironment: SSHDConfigEnvironment {
     /// Group names by user name.
     public var groups: [String: [String]]
     /// Host name resolutions.
-    public var hosts: [String: [SSHDConfigAddress]]
+    public var hosts: [String: [IPAddress]]
 
     public init(
         files: [String: String] = [:],
         groups: [String: [String]] = [:],
-        hosts: [String: [SSHDConfigAddress]] = [:]
+        hosts: [String: [IPAddress]] = [:]
     ) {
         self.files = files.mapValues { Array($0.utf8) }
         self.groups = groups
@@ -72,13 +81,7 @@ public struct InMemorySSHDConfigEnvironment: SSHDConfigEnvironment {
 
     public func groupNames(ofUser user: String) -> [String]? { self.groups[user] }
 
-    public func resolve(hostName: String, family: SSHDAddressFamily) -> [SSHDConfigAddress]? {
-        self.hosts[hostName]?.filter {
-            switch family {
-            case .any: true
-            case .inet: $0.family == .inet
-            case .inet6: $0.family == .inet6
-            }
-        }
+    public func resolve(hostName: String, family: SSHDAddressFamily) -> [IPAddress]? {
+        self.hosts[hostName]?.filter { family.admits($0.family) }
     }
 }

@@ -597,26 +597,20 @@ extension SSHDConfigEvaluator {
             if queued.isEmpty {
                 for port in ports {
                     // getaddrinfo(NULL, AI_PASSIVE) yields 0.0.0.0 then ::; sshd prints each batch reversed.
-                    let wildcards: [SSHDConfigAddress] =
+                    let wildcards: [IPAddress] =
                         switch family {
-                        case .any: [.anyIPv6, .anyIPv4]
-                        case .inet: [.anyIPv4]
-                        case .inet6: [.anyIPv6]
+                        case .any: [.ipv6Unspecified, .ipv4Unspecified]
+                        case .inet: [.ipv4Unspecified]
+                        case .inet6: [.ipv6Unspecified]
                         }
                     result += wildcards.map { SSHDListenAddress(address: $0, port: port) }
                 }
                 return result
             }
             for entry in queued {
-                let addresses: [SSHDConfigAddress]
-                if let numeric = SSHDConfigAddress(entry.host) {
-                    let fits =
-                        switch family {
-                        case .any: true
-                        case .inet: numeric.family == .inet
-                        case .inet6: numeric.family == .inet6
-                        }
-                    guard fits else {
+                let addresses: [IPAddress]
+                if let numeric = IPAddress(sshdNumericHost: entry.host) {
+                    guard family.admits(numeric.family) else {
                         try self.fatal(
                             entry.file ?? "",
                             entry.line,
@@ -815,7 +809,7 @@ extension SSHDConfigEvaluator {
                         result = false
                         continue
                     }
-                    if SSHDAddressList.validate(argument) != nil, SSHDConfigAddress(address) != nil {
+                    if SSHDAddressList.validate(argument) != nil, IPAddress(sshdNumericHost: address) != nil {
                         try bad("Invalid Match \(attribute) argument '\(argument)'")
                     }
                     if SSHDAddressList.match(address, list: argument) != .matched { result = false }

@@ -1,11 +1,12 @@
 /// One address and port sshd listens on, as `sshd -T` prints it (`listenaddress [::]:22`).
 public struct SSHDListenAddress: Sendable, Hashable, CustomStringConvertible {
     /// The numeric address; `0.0.0.0` and `::` are the wildcards.
-    public var address: SSHDConfigAddress
+    public var address: IPAddress
     /// The TCP port.
     public var port: Int
 
-    public init(address: SSHDConfigAddress, port: Int) {
+    /// One listening endpoint: `address` (without brackets or zone) and `port`.
+    public init(address: IPAddress, port: Int) {
         self.address = address
         self.port = port
     }
@@ -13,8 +14,8 @@ public struct SSHDListenAddress: Sendable, Hashable, CustomStringConvertible {
     /// `0.0.0.0:22` or `[::]:22`.
     public var description: String {
         switch self.address.family {
-        case .inet: "\(self.address):\(self.port)"
-        case .inet6: "[\(self.address)]:\(self.port)"
+        case .ipv4: "\(self.address):\(self.port)"
+        case .ipv6: "[\(self.address)]:\(self.port)"
         }
     }
 }

@@ -88,10 +88,7 @@ public struct AuditSnapshot: Sendable, Hashable {
     /// configuration was not read.
     public var configuredEndpoints: [TCPEndpoint] {
         (self.sshdConfig?.listenAddresses ?? []).compactMap { listen in
-            guard let address = IPAddress(bytes: listen.address.bytes), let port = UInt16(exactly: listen.port) else {
-                return nil
-            }
-            return TCPEndpoint(address: address, port: port)
+            UInt16(exactly: listen.port).map { TCPEndpoint(address: listen.address, port: $0) }
         }
     }
 }

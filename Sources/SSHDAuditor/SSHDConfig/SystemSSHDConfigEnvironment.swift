@@ -94,7 +94,7 @@ public struct SystemSSHDConfigEnvironment: SSHDConfigEnvironment {
     }
 
     /// The corresponding C function is `getaddrinfo(3)` with `SOCK_STREAM`, as sshd's `add_one_listen_addr`.
-    public func resolve(hostName: String, family: SSHDAddressFamily) -> [SSHDConfigAddress]? {
+    public func resolve(hostName: String, family: SSHDAddressFamily) -> [IPAddress]? {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         hints.ai_family =
@@ -106,7 +106,7 @@ public struct SystemSSHDConfigEnvironment: SSHDConfigEnvironment {
         var list: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(hostName, "22", &hints, &list) == 0, let first = list else { return nil }
         defer { freeaddrinfo(first) }
-        var addresses: [SSHDConfigAddress] = []
+        var addresses: [IPAddress] = []
         var current: UnsafeMutablePointer<addrinfo>? = first
         while let entry = current {
             var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
@@ -119,7 +119,12 @@ public struct SystemSSHDConfigEnvironment: SSHDConfigEnvironment {
                 0,
                 NI_NUMERICHOST
             ) == 0,
-                let address = SSHDConfigAddress(String(cString: host))
+                let address = IPAddress(
+                    sshdNumericHost: String(
+                        decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
+                        as: UTF8.self
+                    )
+                )
             {
                 addresses.append(address)
             }
