@@ -55,6 +55,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Test-only: runs inside the real-systemd sandbox, where journald's fixed socket path and a Type=notify
+        // unit's NOTIFY_SOCKET are real. Built with --static-swift-stdlib, it needs only libc and libsystemd0.
+        .executableTarget(
+            name: "SystemdProbe",
+            dependencies: ["Systemd", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/SystemdProbe"
+        ),
         // Helpers shared by the test targets: running commands with a timeout, the real-systemd sandbox.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(

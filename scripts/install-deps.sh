@@ -16,6 +16,8 @@ packages=(
     util-linux        # unshare, nsenter
     procps            # pgrep/ps in scripts
     systemd           # journalctl, systemd-analyze on the host (reading exported journals, unit checks)
+    nftables          # nft: firewall tests read rules they install in their own network namespace
+    iptables          # iptables-save: the same for the iptables view
 )
 
 missing=()

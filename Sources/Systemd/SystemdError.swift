@@ -44,3 +44,26 @@ func check(_ operation: StaticString, _ body: () -> CInt) throws(SystemdError) -
     }
     return result
 }
+
+/// Runs one sd-bus call that reports a D-Bus error, and turns a negative return into a ``SystemdError``
+/// carrying the call's name, the errno, and the D-Bus error name and message.
+///
+/// `body` gets the `sd_bus_error` to pass to the call; this helper owns it and frees it.
+@discardableResult
+func checkBus(
+    _ operation: StaticString,
+    _ body: (UnsafeMutablePointer<sd_bus_error>) -> CInt
+) throws(SystemdError) -> CInt {
+    var error = sd_bus_error()
+    defer { sd_bus_error_free(&error) }
+    let result = body(&error)
+    guard result >= 0 else {
+        throw SystemdError(
+            operation: "\(operation)",
+            errno: Errno(rawValue: -result),
+            busErrorName: error.name.map { String(cString: $0) },
+            busErrorMessage: error.message.map { String(cString: $0) }
+        )
+    }
+    return result
+}

@@ -1,0 +1,9 @@
+/// Where the auditor reads sshd's log lines.
+public enum LogSource: String, Sendable, Hashable, CaseIterable {
+    /// The journal when sshd's lines are there (Debian 12 and later have no auth.log), else the auth.log file.
+    case automatic = "auto"
+    /// The systemd journal (`SYSLOG_IDENTIFIER=sshd`, `sshd-session`).
+    case journal
+    /// A syslog file such as `/var/log/auth.log` or `/var/log/secure`.
+    case file
+}

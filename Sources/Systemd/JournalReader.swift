@@ -1,0 +1,195 @@
+import CSystemd
+import Glibc
+import SystemPackage
+
+/// Reads journal entries: the local system journal or a journal directory, filtered by field matches, from the
+/// start, the end, or just after a saved cursor, waiting for new entries with a timeout.
+///
+/// The reader owns one `sd_journal` handle, closed in `deinit`. libsystemd's handle is not thread-safe, so the
+/// reader is not `Sendable`: keep it in one task or actor.
+public final class JournalReader {
+    /// Which journal files to open.
+    public enum Source: Sendable, Hashable {
+        /// The local system's journal (`sd_journal_open` with `SD_JOURNAL_SYSTEM`).
+        case system
+        /// Every journal file in one directory (`sd_journal_open_directory`).
+        case directory(String)
+        /// The journals of an operating system tree mounted or visible at this path: its `/var/log/journal`
+        /// and `/run/log/journal` (`sd_journal_open_directory` with `SD_JOURNAL_OS_ROOT`). A container's
+        /// `/proc/PID/root` works.
+        case osRoot(String)
+    }
+
+    /// What ``wait(timeout:)`` saw.
+    public enum WaitResult: Sendable, Hashable {
+        /// Nothing changed before the timeout.
+        case timedOut
+        /// Entries were appended.
+        case appended
+        /// Files were added, removed or rotated; entries may also be new.
+        case invalidated
+    }
+
+    private let journal: OpaquePointer
+    /// The matches set by ``setMatches(anyOf:)``, kept so ``seekToTail()`` can lift them for a moment.
+    private var matches: [String] = []
+    /// Set by ``seek(after:)`` when the cursor's own entry is gone: the reader already stands on the first
+    /// entry to return, so the next ``next()`` must not advance again.
+    private var standsOnUnreadEntry = false
+
+    /// Opens the journal.
+    ///
+    /// The corresponding C functions are `sd_journal_open(3)` and `sd_journal_open_directory(3)`.
+    public init(source: Source = .system) throws(SystemdError) {
+        var handle: OpaquePointer?
+        switch source {
+        case .system:
+            try check("sd_journal_open") { sd_journal_open(&handle, CInt(SD_JOURNAL_SYSTEM)) }
+        case .directory(let path):
+            try check("sd_journal_open_directory") { sd_journal_open_directory(&handle, path, 0) }
+        case .osRoot(let path):
+            try check("sd_journal_open_directory") {
+                sd_journal_open_directory(&handle, path, CInt(SD_JOURNAL_OS_ROOT))
+            }
+        }
+        guard let handle else {
+            throw SystemdError(operation: "sd_journal_open", errno: .noSuchFileOrDirectory)
+        }
+        self.journal = handle
+    }
+
+    deinit {
+        sd_journal_close(self.journal)
+    }
+
+    // MARK: - Filtering
+
+    /// Restricts reading to entries matching any one of `matches`, each `FIELD=value`
+    /// (for example `SYSLOG_IDENTIFIER=sshd`, `_SYSTEMD_UNIT=ssh.service`). Replaces earlier matches.
+    ///
+    /// The corresponding C functions are `sd_journal_add_match(3)` and `sd_journal_add_disjunction(3)`.
+    public func setMatches(anyOf matches: [String]) throws(SystemdError) {
+        sd_journal_flush_matches(self.journal)
+        self.matches = matches
+        for (index, match) in matches.enumerated() {
+            // A disjunction between every pair: matches on different fields would otherwise be ANDed.
+            if index > 0 {
+                try check("sd_journal_add_disjunction") { sd_journal_add_disjunction(self.journal) }
+            }
+            let bytes = Array(match.utf8)
+            try check("sd_journal_add_match") {
+                bytes.withUnsafeBytes { sd_journal_add_match(self.journal, $0.baseAddress, $0.count) }
+            }
+        }
+    }
+
+    // MARK: - Position
+
+    /// Moves before the first entry.
+    ///
+    /// The corresponding C function is `sd_journal_seek_head(3)`.
+    public func seekToHead() throws(SystemdError) {
+        try check("sd_journal_seek_head") { sd_journal_seek_head(self.journal) }
+        self.standsOnUnreadEntry = false
+    }
+
+    /// Moves after the last entry, so ``next()`` returns only entries written from now on, all of them,
+    /// in order.
+    ///
+    /// `sd_journal_seek_tail` alone is not enough: until `sd_journal_previous` lands on an entry, the next
+    /// `sd_journal_next` jumps to the newest matching entry, skipping any others written in the meantime,
+    /// and with matches that select nothing yet there is no entry to land on. So the position is anchored on
+    /// the newest entry of the whole journal, matches lifted for that moment, and reading resumes after it.
+    ///
+    /// The corresponding C functions are `sd_journal_seek_tail(3)`, `sd_journal_previous(3)` and
+    /// `sd_journal_seek_cursor(3)`.
+    public func seekToTail() throws(SystemdError) {
+        let matches = self.matches
+        sd_journal_flush_matches(self.journal)
+        try check("sd_journal_seek_tail") { sd_journal_seek_tail(self.journal) }
+        let moved = try check("sd_journal_previous") { sd_journal_previous(self.journal) }
+        let anchor = moved > 0 ? try self.currentCursor() : nil
+        try self.setMatches(anyOf: matches)
+        if let anchor {
+            try self.seek(after: anchor)
+        } else {
+            // An empty journal: everything in it from now on is new.
+            try self.seekToHead()
+        }
+    }
+
+    /// Moves just after the entry `cursor` names, so reading resumes without repeating it. When that entry
+    /// is gone (rotated away), reading resumes at the first entry after where it was.
+    ///
+    /// The corresponding C functions are `sd_journal_seek_cursor(3)` and `sd_journal_test_cursor(3)`.
+    public func seek(after cursor: String) throws(SystemdError) {
+        try check("sd_journal_seek_cursor") { sd_journal_seek_cursor(self.journal, cursor) }
+        let moved = try check("sd_journal_next") { sd_journal_next(self.journal) }
+        guard moved > 0 else {
+            self.standsOnUnreadEntry = false
+            return
+        }
+        let same = try check("sd_journal_test_cursor") { sd_journal_test_cursor(self.journal, cursor) }
+        self.standsOnUnreadEntry = same == 0
+    }
+
+    // MARK: - Reading
+
+    /// The next matching entry, or `nil` at the end of the journal (call ``wait(timeout:)`` then try again).
+    ///
+    /// The corresponding C functions are `sd_journal_next(3)`, `sd_journal_enumerate_data(3)`,
+    /// `sd_journal_get_realtime_usec(3)` and `sd_journal_get_cursor(3)`.
+    public func next() throws(SystemdError) -> JournalEntry? {
+        if self.standsOnUnreadEntry {
+            self.standsOnUnreadEntry = false
+        } else {
+            let moved = try check("sd_journal_next") { sd_journal_next(self.journal) }
+            guard moved > 0 else { return nil }
+        }
+        return try self.currentEntry()
+    }
+
+    /// Waits up to `timeout` for the journal to change.
+    ///
+    /// The corresponding C function is `sd_journal_wait(3)`.
+    public func wait(timeout: Duration) throws(SystemdError) -> WaitResult {
+        let (seconds, attoseconds) = timeout.components
+        let microseconds = UInt64(max(0, seconds)) * 1_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000_000)
+        let result = try check("sd_journal_wait") { sd_journal_wait(self.journal, microseconds) }
+        switch result {
+        case CInt(SD_JOURNAL_APPEND): return .appended
+        case CInt(SD_JOURNAL_INVALIDATE): return .invalidated
+        default: return .timedOut
+        }
+    }
+
+    /// Reads the entry the journal stands on.
+    private func currentEntry() throws(SystemdError) -> JournalEntry {
+        var fields: [String: [UInt8]] = [:]
+        sd_journal_restart_data(self.journal)
+        while true {
+            var data: UnsafeRawPointer?
+            var length = 0
+            let more = try check("sd_journal_enumerate_data") {
+                sd_journal_enumerate_data(self.journal, &data, &length)
+            }
+            guard more > 0, let data else { break }
+            let bytes = UnsafeRawBufferPointer(start: data, count: length)
+            // Each datum is "NAME=value"; the value may contain '=' and arbitrary bytes.
+            guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            let name = String(decoding: bytes[..<equals], as: UTF8.self)
+            if fields[name] == nil { fields[name] = Array(bytes[(equals + 1)...]) }
+        }
+        var realtime: UInt64 = 0
+        try check("sd_journal_get_realtime_usec") { sd_journal_get_realtime_usec(self.journal, &realtime) }
+        return JournalEntry(fields: fields, realtimeMicroseconds: realtime, cursor: try self.currentCursor())
+    }
+
+    /// The cursor of the entry the journal stands on.
+    private func currentCursor() throws(SystemdError) -> String {
+        var cursor: UnsafeMutablePointer<CChar>?
+        try check("sd_journal_get_cursor") { sd_journal_get_cursor(self.journal, &cursor) }
+        defer { free(cursor) }
+        return cursor.map { String(cString: $0) } ?? ""
+    }
+}

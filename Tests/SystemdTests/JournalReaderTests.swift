@@ -1,0 +1,128 @@
+import Foundation
+import Systemd
+import TestSupport
+import Testing
+
+extension SandboxedTests {
+    /// `JournalReader` on the sandbox's journal, opened from the host through /proc/PID/root.
+    @Suite("JournalReader")
+    struct JournalReaderTests {
+        /// The matches the auditor uses for sshd's own lines.
+        static let sshdMatches = [
+            "SYSLOG_IDENTIFIER=sshd", "SYSLOG_IDENTIFIER=sshd-session", "_SYSTEMD_UNIT=ssh.service",
+        ]
+
+        @Test("reads sshd's own startup lines, and only sshd's")
+        func readsSSHDStartup() throws {
+            guard let sandbox = try bootSandboxForTest() else { return }
+            defer { try? sandbox.powerOff() }
+            let reader = try JournalReader(source: .osRoot(sandbox.root))
+            try reader.setMatches(anyOf: Self.sshdMatches)
+            try reader.seekToHead()
+
+            var entries: [JournalEntry] = []
+            while let entry = try reader.next() { entries.append(entry) }
+            let messages = entries.map(\.message)
+            print("sshd's lines in the sandbox journal: \(messages)")
+            #expect(messages.contains("Server listening on 0.0.0.0 port 22."))
+            #expect(messages.contains("Server listening on :: port 22."))
+            #expect(entries.allSatisfy { $0["SYSLOG_IDENTIFIER"] == "sshd" || $0["_SYSTEMD_UNIT"] == "ssh.service" })
+            #expect(entries.allSatisfy { !$0.cursor.isEmpty && $0.realtimeMicroseconds > 0 })
+
+            // The same lines as journalctl sees them inside.
+            let inside = try sandbox.runChecked(["journalctl", "-o", "cat", "--no-pager", "SYSLOG_IDENTIFIER=sshd"])
+            let sshdOnly = entries.filter { $0["SYSLOG_IDENTIFIER"] == "sshd" }.map(\.message)
+            #expect(sshdOnly == inside.split(separator: "\n").map(String.init))
+        }
+
+        @Test("resumes after a saved cursor without repeating or skipping an entry")
+        func resumesFromCursor() throws {
+            guard let sandbox = try bootSandboxForTest() else { return }
+            defer { try? sandbox.powerOff() }
+            let tag = "cursor-\(UInt32.random(in: 0...UInt32.max))"
+            try Self.log(sandbox, tag: tag, ["one", "two"])
+
+            let first = try JournalReader(source: .osRoot(sandbox.root))
+            try first.setMatches(anyOf: ["SYSLOG_IDENTIFIER=\(tag)"])
+            try first.seekToHead()
+            let before = try Self.readAll(first)
+            #expect(before.map(\.message) == ["one", "two"])
+            let saved = try #require(before.last?.cursor)
+
+            try Self.log(sandbox, tag: tag, ["three", "four"])
+            // A new reader, as after a restart of the daemon: only what came after the saved cursor.
+            let resumed = try JournalReader(source: .osRoot(sandbox.root))
+            try resumed.setMatches(anyOf: ["SYSLOG_IDENTIFIER=\(tag)"])
+            try resumed.seek(after: saved)
+            #expect(try Self.readAll(resumed).map(\.message) == ["three", "four"])
+            #expect(try resumed.next() == nil)
+        }
+
+        @Test("waits for a new entry and reads it; times out when nothing comes")
+        func waitsForNewEntries() throws {
+            guard let sandbox = try bootSandboxForTest() else { return }
+            defer { try? sandbox.powerOff() }
+            let tag = "wait-\(UInt32.random(in: 0...UInt32.max))"
+            let reader = try JournalReader(source: .osRoot(sandbox.root))
+            try reader.setMatches(anyOf: ["SYSLOG_IDENTIFIER=\(tag)"])
+            try reader.seekToTail()
+            #expect(try reader.next() == nil)
+
+            let quiet = ContinuousClock.now
+            // The first wait after opening may report the initial state; drain until a real timeout.
+            var result = try reader.wait(timeout: .milliseconds(300))
+            while result != .timedOut, ContinuousClock.now - quiet < .seconds(5) {
+                result = try reader.wait(timeout: .milliseconds(300))
+            }
+            #expect(result == .timedOut)
+
+            // Two entries: reading from the tail must return both, in order, not jump to the newest.
+            try Self.log(sandbox, tag: tag, ["arrived", "also arrived"])
+            let started = ContinuousClock.now
+            var entry: JournalEntry?
+            while entry == nil, ContinuousClock.now - started < .seconds(5) {
+                _ = try reader.wait(timeout: .seconds(1))
+                entry = try reader.next()
+            }
+            print(
+                "new journal entry read through sd_journal_wait \(ContinuousClock.now - started) after journalctl inside showed it"
+            )
+            #expect(entry?.message == "arrived")
+            #expect(entry?["PRIORITY"] == "6")
+            #expect(try reader.next()?.message == "also arrived")
+            #expect(try reader.next() == nil)
+        }
+
+        @Test("fails naming the call when the journal directory does not exist")
+        func failsOnMissingDirectory() throws {
+            let error = try #require(throws: SystemdError.self) {
+                try JournalReader(source: .directory("/nonexistent/\(UUID().uuidString)"))
+            }
+            #expect(error.operation == "sd_journal_open_directory")
+        }
+
+        /// Writes `messages` inside the sandbox with `systemd-cat -t tag`, each as its own entry, and waits
+        /// until journald has stored them.
+        static func log(_ sandbox: Sandbox, tag: String, _ messages: [String]) throws {
+            for message in messages {
+                try sandbox.runChecked(["systemd-cat", "-t", tag, "echo", message])
+            }
+            // systemd-cat hands lines to journald over a stream; wait until journalctl inside sees them all.
+            let deadline = ContinuousClock.now + .seconds(5)
+            while ContinuousClock.now < deadline {
+                let shown = try sandbox.runChecked([
+                    "journalctl", "-o", "cat", "--no-pager", "SYSLOG_IDENTIFIER=\(tag)",
+                ])
+                if shown.split(separator: "\n").map(String.init).suffix(messages.count) == messages[...] { return }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            throw SandboxError(description: "journald did not store \(messages) within 5 s")
+        }
+
+        static func readAll(_ reader: JournalReader) throws -> [JournalEntry] {
+            var entries: [JournalEntry] = []
+            while let entry = try reader.next() { entries.append(entry) }
+            return entries
+        }
+    }
+}
