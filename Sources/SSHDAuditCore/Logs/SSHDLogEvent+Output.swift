@@ -287,6 +287,8 @@ extension ByteWriter {
         var index = 0
         let end = bytes.count
         while index < end {
+            index = Self.firstByteNeedingAttention(bytes, from: index)
+            guard index < end else { break }
             let byte = bytes[index]
             // Printable ASCII other than `"` and `\` is by far the common case: one range test and two compares.
             if byte &- 0x20 < 0x5F && byte != 0x22 && byte != 0x5C {
@@ -315,6 +317,33 @@ extension ByteWriter {
             runStart = index
         }
         self.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end]))
+    }
+
+    /// The first index at or after `start` whose byte may need escaping (a control, `"`, `\`, DEL or non-ASCII),
+    /// or a later index with a byte that certainly does not; `bytes.count` when there is none. Skips eight
+    /// plain bytes per step (SWAR), as most fields are plain ASCII throughout.
+    @inline(__always)
+    private static func firstByteNeedingAttention(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var index = start
+        while bytes.count - index >= 8 {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            // Each term marks the bytes below 0x20, equal to `"`, `\` or DEL, or with the high bit set; a borrow
+            // can only mark a byte above a true match, so the lowest mark is a byte that needs a look.
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let delete = word ^ (ones &* 0x7F)
+            let control = (word &- ones &* 0x20) & ~word
+            let marks =
+                (control | (quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (delete &- ones) & ~delete
+                    | word) & highs
+            if marks != 0 { return index + (marks.trailingZeroBitCount >> 3) }
+            index += 8
+        }
+        return index
     }
 
     private mutating func appendUnicodeEscape(_ scalar: UInt8) {
