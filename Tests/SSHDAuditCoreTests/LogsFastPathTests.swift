@@ -129,6 +129,11 @@ struct LogsFastPathTests {
                     #expect(owned.kind == .sshd)
                     #expect(!owned.json.hasPrefix("INVALID") && !owned.text.hasPrefix("INVALID"))
                     #expect(Self.fast(parser, line) == owned, "offset \(offset): \(owned.json)")
+                    // An independent check of the escaping: a strict JSON reader gets the repaired text back.
+                    let object = try? JSONSerialization.jsonObject(with: Data(owned.json.utf8)) as? [String: Any]
+                    let field = (object?["user"] ?? object?["message"]) as? String
+                    let text = String(decoding: user, as: UTF8.self)
+                    #expect(field == text || field == "Unexpected " + text, "offset \(offset): \(owned.json)")
                 }
             }
         }
