@@ -68,8 +68,9 @@ struct EventsCommand: ParsableCommand {
         // Read once: ArgumentParser's property wrappers are too slow to consult a million times.
         let json = self.json
         let printEvents = !self.summaryOnly
-        // One event variable for the whole run: the parser overwrites it in place for every sshd line.
-        var event = SSHDLogEvent(kind: .other)
+        // One event variable for the whole run, overwritten in place for every sshd line. Its text fields are
+        // ranges of the current line, rendered straight from the line's bytes: no strings are ever made.
+        var event = SSHDLogEventRanges(kind: .other)
         for file in self.files {
             do {
                 try reader.forEachLine(inFile: file) { line in
@@ -78,9 +79,9 @@ struct EventsCommand: ParsableCommand {
                         summary.recordEvent(event.kind)
                         guard printEvents else { return }
                         if json {
-                            event.appendJSONLine(to: &output.buffer)
+                            event.appendJSONLine(line: line, to: &output.buffer)
                         } else {
-                            event.appendTextLine(to: &output.buffer)
+                            event.appendTextLine(line: line, to: &output.buffer)
                         }
                         try output.flushIfFull()
                     case .otherProgram:

@@ -98,20 +98,28 @@ public struct ByteWriter: ~Copyable {
             scan /= 10
             digits += 1
         }
-        var padding = width - digits
-        while padding > 0 {
-            self.append(UInt8(ascii: "0"))
-            padding -= 1
-        }
-        if self.capacity - self.count < digits { self.grow(toAtLeast: self.count + digits) }
+        let length = max(digits, width)
+        if self.capacity - self.count < length { self.grow(toAtLeast: self.count + length) }
+        // Two digits per step: one 64-bit division by 100, then a cheap split of a number below 100.
         var rest = magnitude
-        var index = self.count + digits - 1
-        while index >= self.count {
-            self.base[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
-            rest /= 10
+        var index = self.count + length - 1
+        let firstDigit = self.count + length - digits
+        while index > firstDigit {
+            let pair = UInt8(truncatingIfNeeded: rest % 100)
+            rest /= 100
+            self.base[index] = UInt8(ascii: "0") &+ pair % 10
+            self.base[index - 1] = UInt8(ascii: "0") &+ pair / 10
+            index -= 2
+        }
+        if index == firstDigit {
+            self.base[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest)
             index -= 1
         }
-        self.count += digits
+        while index >= self.count {
+            self.base[index] = UInt8(ascii: "0")
+            index -= 1
+        }
+        self.count += length
     }
 
     private mutating func grow(toAtLeast needed: Int) {

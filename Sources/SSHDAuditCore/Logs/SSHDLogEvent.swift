@@ -7,6 +7,10 @@
 /// User names and disconnect texts are attacker-controlled; they are stored as sent (invalid UTF-8 repaired)
 /// and must be escaped by whoever prints them. Addresses are only ever taken from the fixed, right-hand part of
 /// a line and are validated as IP addresses.
+///
+/// This is the owned form, for events that outlive their line (checks, log sources, snapshots). Code that only
+/// counts or prints events should parse into ``SSHDLogEventRanges`` instead, which holds the same fields as
+/// ranges of the line and creates no strings; ``SSHDLogEventRanges/event(in:)`` gives this form when needed.
 public struct SSHDLogEvent: Sendable, Hashable {
     /// What the line says happened.
     public var kind: SSHDLogEventKind

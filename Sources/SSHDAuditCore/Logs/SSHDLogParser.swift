@@ -70,18 +70,33 @@ public struct SSHDLogParser: Sendable {
     /// Parses one line (without its newline) into `event`, which is overwritten for an sshd line and left alone
     /// otherwise.
     ///
-    /// The streaming form: reusing one variable avoids moving each event (a few hundred bytes) into a new
-    /// ``LineResult`` box per line, which the `events` command measurably pays for at a million lines a second.
+    /// The streaming form for consumers that keep events: reusing one variable avoids moving each event into a
+    /// new ``LineResult`` box per line. Consumers that only count or print should use
+    /// the overload taking an ``SSHDLogEventRanges``, which creates no strings.
     public func parse(line: UnsafeBufferPointer<UInt8>, into event: inout SSHDLogEvent) -> LineKind {
+        var ranges = SSHDLogEventRanges(kind: .other)
+        let kind = self.parse(line: line, into: &ranges)
+        if kind == .sshd { event = ranges.event(in: line) }
+        return kind
+    }
+
+    /// Parses one line (without its newline) into `event`, whose text fields become ranges of `line`;
+    /// `event` is overwritten for an sshd line and left alone otherwise.
+    ///
+    /// The fast path: nothing is allocated and no text is decoded, so classifying costs only the byte scans.
+    /// Lines longer than 2 GiB (`Int32.max` bytes) are classified by their first 2 GiB.
+    public func parse(line fullLine: UnsafeBufferPointer<UInt8>, into event: inout SSHDLogEventRanges) -> LineKind {
+        let line =
+            fullLine.count <= Int(Int32.max) ? fullLine : UnsafeBufferPointer(rebasing: fullLine[0..<Int(Int32.max)])
         switch self.framing {
         case .message:
-            event = SSHDLogEvent(kind: .other)
+            event = SSHDLogEventRanges(kind: .other)
             SSHDMessageClassifier.classify(line, from: 0, end: line.count, into: &event)
             return .sshd
         case .syslog:
             guard let parts = SyslogLineParser.parse(line, year: self.classicYear.year) else { return .unframed }
             guard let program = Self.program(line, parts.program) else { return .otherProgram }
-            event = SSHDLogEvent(kind: .other)
+            event = SSHDLogEventRanges(kind: .other)
             SSHDMessageClassifier.classify(line, from: parts.message.lowerBound, end: line.count, into: &event)
             event.timestamp = parts.timestamp
             // Only classic stamps lack an offset; RFC 3339 and RFC 5424 stamps carry their own year.
@@ -91,9 +106,9 @@ public struct SSHDLogParser: Sendable {
                 event.timestamp?.year = year - 1
             }
             event.program = program
-            event.pid = parts.pid
+            event.storedPID = parts.pid ?? .min
             if !parts.host.isEmpty {
-                event.host = line.string(from: parts.host.lowerBound, end: parts.host.upperBound)
+                event.storedHost = ByteRange(parts.host.lowerBound, parts.host.upperBound)
             }
             return .sshd
         }

@@ -10,7 +10,8 @@
 /// address: a user called `x from 203.0.113.9 port 22` cannot change the recorded address.
 ///
 /// Dispatch is on the first byte, then one fixed prefix comparison, so an unrelated line costs a few byte
-/// compares; nothing is allocated except the `String` fields the event keeps.
+/// compares. The classifier fills an ``SSHDLogEventRanges`` (byte ranges, nothing allocated); only the
+/// `String`-returning entry points build the owned event's strings, once, at the end.
 public enum SSHDMessageClassifier {
     /// Classifies `message` (the text after `sshd[PID]: `).
     public static func classify(_ message: String) -> SSHDLogEvent {
@@ -20,20 +21,26 @@ public enum SSHDMessageClassifier {
 
     /// Classifies the message bytes `message` (the text after `sshd[PID]: `).
     public static func classify(_ message: UnsafeBufferPointer<UInt8>) -> SSHDLogEvent {
-        var event = SSHDLogEvent(kind: .other)
+        classifyRanges(message).event(in: message)
+    }
+
+    /// Classifies the message bytes `message` without creating strings: the event's text fields are ranges of
+    /// `message`.
+    public static func classifyRanges(_ message: UnsafeBufferPointer<UInt8>) -> SSHDLogEventRanges {
+        var event = SSHDLogEventRanges(kind: .other)
         classify(message, from: 0, end: message.count, into: &event)
         return event
     }
 
-    /// Classifies `message[start..<end]` into `event`, which must be fresh (`SSHDLogEvent(kind: .other)`).
+    /// Classifies `message[start..<end]` into `event`, which must be fresh (`SSHDLogEventRanges(kind: .other)`).
     ///
     /// Filling a caller's value field by field, rather than returning a new one, spares copying the whole event
-    /// (a few hundred bytes) several times per line on the hot path.
+    /// several times per line on the hot path.
     static func classify(
         _ m: UnsafeBufferPointer<UInt8>,
         from start: Int,
         end fullEnd: Int,
-        into event: inout SSHDLogEvent
+        into event: inout SSHDLogEventRanges
     ) {
         var end = fullEnd
         // Trailing CR (a CRLF file) and spaces are not part of any format.
@@ -46,7 +53,7 @@ public enum SSHDMessageClassifier {
                 m[end - 1] == UInt8(ascii: "]"), inner < end
             {
                 classify(m, from: inner, end: end - 1, into: &event)
-                event.repeated = count
+                event.storedRepeated = count
                 return
             }
         }
@@ -62,7 +69,8 @@ public enum SSHDMessageClassifier {
             m.index(after: "error: ", at: start, end: end) ?? m.index(after: "fatal: ", at: start, end: end) ?? start
         if !recognise(m, from: begin, end: end, into: &event) {
             // A recogniser may have filled some fields before the line failed its format: start afresh.
-            event = SSHDLogEvent(kind: .other, detail: m.string(from: start, end: fullEnd))
+            event = SSHDLogEventRanges(kind: .other)
+            event.storedDetail = ByteRange(start, fullEnd)
         }
         event.preauth = preauth
     }
@@ -73,7 +81,7 @@ public enum SSHDMessageClassifier {
         _ m: UnsafeBufferPointer<UInt8>,
         from s: Int,
         end e: Int,
-        into event: inout SSHDLogEvent
+        into event: inout SSHDLogEventRanges
     ) -> Bool {
         guard s < e else { return false }
         switch m[s] {
@@ -125,15 +133,15 @@ public enum SSHDMessageClassifier {
         case UInt8(ascii: "M"):
             if let rest = m.index(after: "Missing privilege separation directory: ", at: s, end: e), rest < e {
                 event.kind = .missingPrivilegeSeparationDirectory
-                event.path = m.string(from: rest, end: e)
+                event.storedPath = ByteRange(rest, e)
                 return true
             }
             if let rest = m.index(after: "Maxstartups logging rate-limited: additional ", at: s, end: e) {
-                return rateLimited(m, reason: "MaxStartups", from: rest, end: e, into: &event)
+                return rateLimited(m, reason: .maxStartups, from: rest, end: e, into: &event)
             }
         case UInt8(ascii: "P"):
             if let rest = m.index(after: "PerSourcePenalties logging rate-limited: additional ", at: s, end: e) {
-                return rateLimited(m, reason: "PerSourcePenalties", from: rest, end: e, into: &event)
+                return rateLimited(m, reason: .perSourcePenalties, from: rest, end: e, into: &event)
             }
         case UInt8(ascii: "b"):
             if e - s == 32 && m.matches("beginning MaxStartups throttling", at: s, end: e) {
@@ -175,7 +183,7 @@ public enum SSHDMessageClassifier {
         from s: Int,
         end e: Int,
         accepted: Bool,
-        into event: inout SSHDLogEvent
+        into event: inout SSHDLogEventRanges
     ) -> Bool {
         guard let methodEnd = m.firstIndex(of: UInt8(ascii: " "), from: s, end: e), methodEnd > s,
             m.matches(" for ", at: methodEnd, end: e),
@@ -195,12 +203,12 @@ public enum SSHDMessageClassifier {
             kind = .failedOther
         }
         event.kind = kind
-        event.user = m.string(from: userStart, end: tail.fromIndex)
+        event.storedUser = ByteRange(userStart, tail.fromIndex)
         event.invalidUser = invalidUserStart != nil
-        event.address = m.string(from: tail.addressStart, end: tail.addressEnd)
-        event.port = tail.port
-        event.method = m.string(from: s, end: methodEnd)
-        event.detail = tail.detailStart.map { m.string(from: $0, end: e) }
+        event.storedAddress = ByteRange(tail.addressStart, tail.addressEnd)
+        event.storedPort = tail.port
+        event.storedMethod = ByteRange(s, methodEnd)
+        if let detailStart = tail.detailStart { event.storedDetail = ByteRange(detailStart, e) }
         return true
     }
 
@@ -209,15 +217,15 @@ public enum SSHDMessageClassifier {
         _ m: UnsafeBufferPointer<UInt8>,
         from s: Int,
         end e: Int,
-        into event: inout SSHDLogEvent
+        into event: inout SSHDLogEventRanges
     ) -> Bool {
         guard let tail = sshTail(m, from: s, end: e), tail.detailStart == nil else { return false }
         let invalidUserStart = m.index(after: "invalid user ", at: s, end: tail.fromIndex)
         event.kind = .maxAuthTriesExceeded
-        event.user = m.string(from: invalidUserStart ?? s, end: tail.fromIndex)
+        event.storedUser = ByteRange(invalidUserStart ?? s, tail.fromIndex)
         event.invalidUser = invalidUserStart != nil
-        event.address = m.string(from: tail.addressStart, end: tail.addressEnd)
-        event.port = tail.port
+        event.storedAddress = ByteRange(tail.addressStart, tail.addressEnd)
+        event.storedPort = tail.port
         return true
     }
 
@@ -268,16 +276,16 @@ public enum SSHDMessageClassifier {
         _ m: UnsafeBufferPointer<UInt8>,
         from s: Int,
         end e: Int,
-        into event: inout SSHDLogEvent
+        into event: inout SSHDLogEventRanges
     ) -> Bool {
         guard let (addressStart, addressEnd, port) = addressPortTail(m, from: s, end: e),
             m.matches(" from ", at: addressStart - 6, end: addressStart), addressStart - 6 >= s
         else { return false }
         event.kind = .invalidUser
-        event.user = m.string(from: s, end: addressStart - 6)
+        event.storedUser = ByteRange(s, addressStart - 6)
         event.invalidUser = true
-        event.address = m.string(from: addressStart, end: addressEnd)
-        event.port = port
+        event.storedAddress = ByteRange(addressStart, addressEnd)
+        event.storedPort = port
         return true
     }
 
@@ -287,12 +295,12 @@ public enum SSHDMessageClassifier {
         _ m: UnsafeBufferPointer<UInt8>,
         from s: Int,
         end e: Int,
-        into event: inout SSHDLogEvent
+        into event: inout SSHDLogEventRanges
     ) -> Bool {
         guard let (addressStart, addressEnd, port) = addressPortTail(m, from: s, end: e) else { return false }
         event.kind = kind
-        event.address = m.string(from: addressStart, end: addressEnd)
-        event.port = port
+        event.storedAddress = ByteRange(addressStart, addressEnd)
+        event.storedPort = port
         guard addressStart > s else { return true }
         // Everything left of the address is the log preamble naming the user; it ends in the space before ADDR.
         let preambleEnd = addressStart - 1
@@ -308,7 +316,7 @@ public enum SSHDMessageClassifier {
             return false
         }
         guard userStart <= preambleEnd else { return false }
-        event.user = m.string(from: userStart, end: preambleEnd)
+        event.storedUser = ByteRange(userStart, preambleEnd)
         return true
     }
 
@@ -334,7 +342,7 @@ public enum SSHDMessageClassifier {
         _ m: UnsafeBufferPointer<UInt8>,
         from s: Int,
         end e: Int,
-        into event: inout SSHDLogEvent
+        into event: inout SSHDLogEventRanges
     ) -> Bool {
         guard let portWord = m.firstIndex(of: " port ", from: s, end: e), m.isIPAddress(from: s, end: portWord)
         else { return false }
@@ -347,10 +355,10 @@ public enum SSHDMessageClassifier {
         var textStart = codeEnd
         if m.matches(": ", at: textStart, end: e) { textStart += 2 }
         event.kind = .receivedDisconnect
-        event.address = m.string(from: s, end: portWord)
-        event.port = port
-        event.count = code
-        event.detail = m.string(from: textStart, end: e)
+        event.storedAddress = ByteRange(s, portWord)
+        event.storedPort = port
+        event.storedCount = code
+        event.storedDetail = ByteRange(textStart, e)
         return true
     }
 
@@ -359,23 +367,23 @@ public enum SSHDMessageClassifier {
         _ m: UnsafeBufferPointer<UInt8>,
         from s: Int,
         end e: Int,
-        into event: inout SSHDLogEvent
+        into event: inout SSHDLogEventRanges
     ) -> Bool {
         if let rest = m.index(after: "connection from ", at: s, end: e) {
             guard let pidWord = m.firstIndex(of: ", pid = ", from: rest, end: e) else { return false }
             let pidEnd = m.digitsEnd(from: pidWord + 8, end: e)
             guard let pid = m.decimal(from: pidWord + 8, end: pidEnd) else { return false }
             event.kind = .timeoutBeforeAuthentication
-            event.sessionPID = pid
+            event.storedSessionPID = pid
             if let to = m.firstIndex(of: " to ", from: rest, end: pidWord) {
                 guard m.isIPAddress(from: rest, end: to), m.isIPAddress(from: to + 4, end: pidWord) else {
                     return false
                 }
-                event.address = m.string(from: rest, end: to)
-                event.listenerAddress = m.string(from: to + 4, end: pidWord)
+                event.storedAddress = ByteRange(rest, to)
+                event.storedListenerAddress = ByteRange(to + 4, pidWord)
             } else {
                 guard m.isIPAddress(from: rest, end: pidWord) else { return false }
-                event.address = m.string(from: rest, end: pidWord)
+                event.storedAddress = ByteRange(rest, pidWord)
             }
             return true
         }
@@ -383,8 +391,8 @@ public enum SSHDMessageClassifier {
             return false
         }
         event.kind = .timeoutBeforeAuthentication
-        event.address = m.string(from: addressStart, end: addressEnd)
-        event.port = port
+        event.storedAddress = ByteRange(addressStart, addressEnd)
+        event.storedPort = port
         return true
     }
 
@@ -395,7 +403,7 @@ public enum SSHDMessageClassifier {
         _ m: UnsafeBufferPointer<UInt8>,
         from s: Int,
         end e: Int,
-        into event: inout SSHDLogEvent
+        into event: inout SSHDLogEventRanges
     ) -> Bool {
         let startupsEnd = m.digitsEnd(from: s, end: e)
         guard let startups = m.decimal(from: s, end: startupsEnd),
@@ -407,22 +415,22 @@ public enum SSHDMessageClassifier {
         else { return false }
         let reasonStart = local.end + 1
         event.kind = .dropConnection
-        event.address = remote.address
-        event.port = remote.port
-        event.listenerAddress = local.address
-        event.listenerPort = local.port
-        event.count = startups
+        event.storedAddress = remote.address
+        event.storedPort = remote.port
+        event.storedListenerAddress = local.address
+        event.storedListenerPort = local.port
+        event.storedCount = startups
         switch e - reasonStart {
         case 16 where m.matches("past MaxStartups", at: reasonStart, end: e),
             16 where m.matches("past Maxstartups", at: reasonStart, end: e),
             11 where m.matches("Maxstartups", at: reasonStart, end: e):
-            event.dropReason = "MaxStartups"
+            event.dropReason = .maxStartups
         case 18 where m.matches("PerSourcePenalties", at: reasonStart, end: e):
-            event.dropReason = "PerSourcePenalties"
+            event.dropReason = .perSourcePenalties
         default:
             guard m.matches("penalty: ", at: reasonStart, end: e) else { return false }
-            event.dropReason = "PerSourcePenalties"
-            event.penalty = m.string(from: reasonStart + 9, end: e)
+            event.dropReason = .perSourcePenalties
+            event.storedPenalty = ByteRange(reasonStart + 9, e)
         }
         return true
     }
@@ -432,7 +440,7 @@ public enum SSHDMessageClassifier {
         _ m: UnsafeBufferPointer<UInt8>,
         from s: Int,
         end e: Int
-    ) -> (address: String, port: Int, end: Int)? {
+    ) -> (address: ByteRange, port: Int, end: Int)? {
         guard s < e, m[s] == UInt8(ascii: "["),
             let close = m.firstIndex(of: UInt8(ascii: "]"), from: s + 1, end: e),
             m.isIPAddress(from: s + 1, end: close),
@@ -440,7 +448,7 @@ public enum SSHDMessageClassifier {
         else { return nil }
         let portEnd = m.digitsEnd(from: close + 2, end: e)
         guard let port = m.decimal(from: close + 2, end: portEnd) else { return nil }
-        return (m.string(from: s + 1, end: close), port, portEnd)
+        return (ByteRange(s + 1, close), port, portEnd)
     }
 
     /// `DURATION, N connections dropped` (sshd.c, 8.4-9.9).
@@ -449,7 +457,7 @@ public enum SSHDMessageClassifier {
         _ m: UnsafeBufferPointer<UInt8>,
         from s: Int,
         end e: Int,
-        into event: inout SSHDLogEvent
+        into event: inout SSHDLogEventRanges
     ) -> Bool {
         guard m.matches(" connections dropped", at: e - 20, end: e),
             let comma = m.firstIndex(of: UInt8(ascii: ","), from: s, end: e - 20),
@@ -457,23 +465,23 @@ public enum SSHDMessageClassifier {
             let dropped = m.decimal(from: comma + 2, end: e - 20)
         else { return false }
         event.kind = kind
-        event.count = dropped
-        event.duration = m.string(from: s, end: comma)
+        event.storedCount = dropped
+        event.storedDuration = ByteRange(s, comma)
         return true
     }
 
     /// `N connections dropped` after the rate-limit prefix (sshd.c, 10.0+).
     private static func rateLimited(
         _ m: UnsafeBufferPointer<UInt8>,
-        reason: String,
+        reason: SSHDLogEventRanges.DropReason,
         from s: Int,
         end e: Int,
-        into event: inout SSHDLogEvent
+        into event: inout SSHDLogEventRanges
     ) -> Bool {
         guard m.matches(" connections dropped", at: e - 20, end: e), let dropped = m.decimal(from: s, end: e - 20)
         else { return false }
         event.kind = .dropRateLimited
-        event.count = dropped
+        event.storedCount = dropped
         event.dropReason = reason
         return true
     }
@@ -483,7 +491,7 @@ public enum SSHDMessageClassifier {
         _ m: UnsafeBufferPointer<UInt8>,
         from s: Int,
         end e: Int,
-        into event: inout SSHDLogEvent
+        into event: inout SSHDLogEventRanges
     ) -> Bool {
         guard e > s, m[e - 1] == UInt8(ascii: "."),
             let portWord = m.firstIndex(of: " port ", from: s, end: e),
@@ -494,8 +502,8 @@ public enum SSHDMessageClassifier {
             portEnd == e - 1 || m.matches(" rdomain ", at: portEnd, end: e)
         else { return false }
         event.kind = .serverListening
-        event.listenerAddress = m.string(from: s, end: portWord)
-        event.listenerPort = port
+        event.storedListenerAddress = ByteRange(s, portWord)
+        event.storedListenerPort = port
         return true
     }
 
@@ -504,7 +512,7 @@ public enum SSHDMessageClassifier {
         _ m: UnsafeBufferPointer<UInt8>,
         from s: Int,
         end e: Int,
-        into event: inout SSHDLogEvent
+        into event: inout SSHDLogEventRanges
     ) -> Bool {
         let portEnd = m.digitsEnd(from: s, end: e)
         guard let port = m.decimal(from: s, end: portEnd), m.matches(" on ", at: portEnd, end: e),
@@ -514,9 +522,9 @@ public enum SSHDMessageClassifier {
         var reasonEnd = e
         if reasonEnd > failed + 9, m[reasonEnd - 1] == UInt8(ascii: ".") { reasonEnd -= 1 }
         event.kind = .bindFailed
-        event.listenerAddress = m.string(from: portEnd + 4, end: failed)
-        event.listenerPort = port
-        event.detail = m.string(from: failed + 9, end: reasonEnd)
+        event.storedListenerAddress = ByteRange(portEnd + 4, failed)
+        event.storedListenerPort = port
+        event.storedDetail = ByteRange(failed + 9, reasonEnd)
         return true
     }
 
@@ -525,14 +533,14 @@ public enum SSHDMessageClassifier {
         _ m: UnsafeBufferPointer<UInt8>,
         from s: Int,
         end e: Int,
-        into event: inout SSHDLogEvent
+        into event: inout SSHDLogEventRanges
     ) -> Bool {
         let signalEnd = m.digitsEnd(from: s, end: e)
         guard let signal = m.decimal(from: s, end: signalEnd), e - signalEnd == 14,
             m.matches("; terminating.", at: signalEnd, end: e)
         else { return false }
         event.kind = .terminating
-        event.count = signal
+        event.storedCount = signal
         return true
     }
 
@@ -541,16 +549,16 @@ public enum SSHDMessageClassifier {
         _ m: UnsafeBufferPointer<UInt8>,
         from s: Int,
         end e: Int,
-        into event: inout SSHDLogEvent
+        into event: inout SSHDLogEventRanges
     ) -> Bool {
         if let rest = m.index(after: "file ", at: s, end: e), rest < e {
             event.kind = .badModesFile
-            event.path = m.string(from: rest, end: e)
+            event.storedPath = ByteRange(rest, e)
             return true
         }
         if let rest = m.index(after: "directory ", at: s, end: e), rest < e {
             event.kind = .badModesDirectory
-            event.path = m.string(from: rest, end: e)
+            event.storedPath = ByteRange(rest, e)
             return true
         }
         return false

@@ -173,3 +173,22 @@ extension UInt8 {
         (self &- UInt8(ascii: "0")) < 10 || ((self | 0x20) &- UInt8(ascii: "a")) < 6
     }
 }
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether every byte is ASCII (below 0x80), eight bytes per step: ASCII bytes are valid UTF-8 as they are.
+    var isASCII: Bool {
+        guard let base = self.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var index = 0
+        var high: UInt64 = 0
+        while self.count - index >= 8 {
+            high |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < self.count {
+            high |= UInt64(self[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
+    }
+}
