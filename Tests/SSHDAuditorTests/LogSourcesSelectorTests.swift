@@ -29,7 +29,7 @@ struct LogSourcesSelectorTests {
             try Data(content.utf8).write(to: directory.appendingPathComponent(name))
         }
         let path = directory.appendingPathComponent("auth.log").path
-        let choice = LogSourceSelector.choose(mode: .auto, filePath: path)
+        let choice = LogSourceSelector.choose(mode: .automatic, filePath: path)
         switch choice {
         case .file(let chosen, _):
             #expect(choosesFile)

@@ -1,6 +1,7 @@
 /// Where the auditor reads sshd's log lines.
 public enum LogSource: String, Sendable, Hashable, CaseIterable {
-    /// The journal when sshd's lines are there (Debian 12 and later have no auth.log), else the auth.log file.
+    /// The syslog file when sshd's lines are in it, else the journal (Debian 12 and later have no auth.log);
+    /// see `LogSourceSelector`.
     case automatic = "auto"
     /// The systemd journal (`SYSLOG_IDENTIFIER=sshd`, `sshd-session`).
     case journal

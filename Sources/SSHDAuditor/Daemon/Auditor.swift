@@ -202,13 +202,7 @@ public actor Auditor {
 
     private func openLogSource() -> (any SSHDLogEventSource)? {
         if let source = self.logSource { return source }
-        let mode: LogSourceMode =
-            switch self.configuration.logSource {
-            case .automatic: .auto
-            case .journal: .journal
-            case .file: .file
-            }
-        let choice = LogSourceSelector.choose(mode: mode, filePath: self.configuration.authLogPath)
+        let choice = LogSourceSelector.choose(mode: self.configuration.logSource, filePath: self.configuration.authLogPath)
         let today = LocalDate.current()
         do {
             let source = try LogSourceSelector.makeSource(

@@ -21,13 +21,7 @@ enum RecentLogEvents {
         now: Duration,
         window: Duration
     ) -> (events: [TimedLogEvent]?, source: String, problem: String?) {
-        let mode: LogSourceMode =
-            switch configuration.logSource {
-            case .automatic: .auto
-            case .journal: .journal
-            case .file: .file
-            }
-        switch LogSourceSelector.choose(mode: mode, filePath: configuration.authLogPath) {
+        switch LogSourceSelector.choose(mode: configuration.logSource, filePath: configuration.authLogPath) {
         case .journal:
             do {
                 return (try self.fromJournal(now: now, window: window), "journal", nil)

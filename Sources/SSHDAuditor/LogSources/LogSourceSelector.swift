@@ -18,13 +18,13 @@ public enum LogSourceSelector {
 
     /// The source for `mode`: `auto` looks for sshd's lines in the last `probeBytes` bytes of `filePath` and,
     /// when the file was just rotated, of `filePath.1`.
-    public static func choose(mode: LogSourceMode, filePath: String, probeBytes: Int = 1 << 20) -> Choice {
+    public static func choose(mode: LogSource, filePath: String, probeBytes: Int = 1 << 20) -> Choice {
         switch mode {
         case .journal:
             return .journal(reason: "LogSource=journal")
         case .file:
             return .file(path: filePath, reason: "LogSource=file")
-        case .auto:
+        case .automatic:
             for candidate in [filePath, filePath + ".1"] {
                 switch self.probe(candidate, bytes: probeBytes) {
                 case .hasSSHDLines:
