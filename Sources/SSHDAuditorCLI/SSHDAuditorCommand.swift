@@ -14,7 +14,7 @@ struct SSHDAuditorCommand: AsyncParsableCommand {
 
             The offline tools read the same sources the daemon reads, one at a time:
               config    the effective sshd configuration, computed like `sshd -T`
-              sockets   listening TCP sockets from /proc/net/tcp and tcp6, with their processes
+              sockets   listening TCP sockets (netlink sock_diag, or /proc/net/tcp{,6}), with their processes
               events    sshd log lines classified into events
 
             Alerts: journalctl -t sshd-auditor -x (the catalog explains each one and how to fix it).
