@@ -36,6 +36,10 @@ cleanup() {
     local status=$?
     trap - EXIT INT TERM
     if [ -n "$pid" ]; then
+        if [ "$status" -ne 0 ]; then
+            echo "demo: the auditor's journal, for the post-mortem:" >&2
+            inside "systemctl status sshd-auditor --no-pager -n 0; journalctl -u sshd-auditor -u ssh --no-pager -n 40" >&2 || true
+        fi
         say "Powering the sandbox off and removing it"
         bash "$sandbox_script" poweroff "$pid" "$dir" || status=1
     fi
@@ -90,9 +94,14 @@ wait_alert() {
     echo "$found"
 }
 
+# MESSAGE_ID=... for every alert in the catalog: journalctl ORs matches of one field, so this selects the
+# alerts and leaves out the daemon's own log lines (same unit, same identifier).
+every_alert=$(awk '/^-- [0-9a-f]{32}$/ { printf "%sMESSAGE_ID=%s", sep, $2; sep = " " }' "$catalog")
+
 # Shows the alert entries written since MARKER, as `journalctl -o cat` prints them.
 show_alerts() {
-    run "journalctl -u sshd-auditor -o cat --no-pager --since=@$(($1 / 1000000)) SYSLOG_IDENTIFIER=sshd-auditor"
+    printf '%s# journalctl -u sshd-auditor -o cat --since=@%s MESSAGE_ID=<each alert id>%s\n' "$bold" "$(($1 / 1000000))" "$reset"
+    inside "journalctl -u sshd-auditor -o cat --no-pager -q --since=@$(($1 / 1000000)) $every_alert"
 }
 
 # `sshd-auditor status` and its exit status; asserts the status is EXPECTED.
@@ -124,13 +133,13 @@ say "Installing sshd-auditor as a package would: make install-files DESTDIR=<san
 make -C "$repo" --no-print-directory install-files DESTDIR="/proc/$pid/root" PREFIX=/usr >/dev/null
 note "binary /usr/bin/sshd-auditor, unit, journal catalog, sysusers.d entry, /etc/sshd-auditor.conf"
 note "a drop-in for the demo: ExpectedPorts=22 (SSH must stay on 22), LogWindow=10s (log-based alerts"
-note "resolve in seconds), ReraiseInterval=0 (no flap suppression between the demo's steps)"
+note "resolve in seconds), ReraiseInterval=1s (no flap suppression between the demo's steps)"
 inside "cat >/etc/sshd-auditor.conf.d/demo.conf" <<'EOF'
 [SSH]
 ExpectedPorts=22
 
 [Alerts]
-ReraiseInterval=0
+ReraiseInterval=1s
 
 [Checks]
 LogWindow=10s

@@ -18,14 +18,15 @@ final class AuditorSandbox: Sendable {
 
     /// The auditor's settings for the stories, as a drop-in beside the shipped default file:
     /// - `ExpectedPorts=22`: the administrator's promise that SSH is on 22, which a port move breaks;
-    /// - `ReraiseInterval=0`: every story raises its own alerts even when an earlier one raised the same check;
+    /// - `ReraiseInterval=1s` (zero is refused): every story raises its own alerts even when an earlier one
+    ///   raised the same check;
     /// - `LogWindow=10s`: log-based alerts (MaxStartups drops) resolve in seconds instead of a minute.
     static let auditorDropIn = """
         [SSH]
         ExpectedPorts=22
 
         [Alerts]
-        ReraiseInterval=0
+        ReraiseInterval=1s
 
         [Checks]
         LogWindow=10s
@@ -164,7 +165,8 @@ final class AuditorSandbox: Sendable {
         command.append(messageID.map { "MESSAGE_ID=\($0)" } ?? "SYSLOG_IDENTIFIER=\(AlertTransition.syslogIdentifier)")
         let output = try self.sandbox.runChecked(command)
         return output.split(separator: "\n").compactMap { JournalEntry(json: $0) }
-            .filter { $0.realtimeMicroseconds >= since }
+            // The daemon's own log lines share the identifier; alerts carry SSHD_AUDITOR_CHECK.
+            .filter { $0.realtimeMicroseconds >= since && $0["SSHD_AUDITOR_CHECK"] != nil }
     }
 
     /// Waits for the first alert entry of `check` with `transition` (raised/resolved) written at or after
