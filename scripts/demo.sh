@@ -68,7 +68,7 @@ inside() { timeout 60 nsenter -t "$pid" -a -r -w /bin/sh -c "$*"; }
 message_id() {
     local check="$1" transition="$2"
     awk -v check="($check)" -v resolved="$([ "$transition" = resolved ] && echo 1 || echo 0)" '
-        /^-- [0-9a-f]{32}$/ { id = $2; next }
+        /^-- [0-9a-f]+$/ { id = $2; next }
         /^Subject: / {
             is_resolved = ($2 == "resolved:")
             if (index($0, check) > 0 && is_resolved == resolved) { print id; exit }
@@ -96,7 +96,7 @@ wait_alert() {
 
 # MESSAGE_ID=... for every alert in the catalog: journalctl ORs matches of one field, so this selects the
 # alerts and leaves out the daemon's own log lines (same unit, same identifier).
-every_alert=$(awk '/^-- [0-9a-f]{32}$/ { printf "%sMESSAGE_ID=%s", sep, $2; sep = " " }' "$catalog")
+every_alert=$(awk '/^-- [0-9a-f]+$/ { printf "%sMESSAGE_ID=%s", sep, $2; sep = " " }' "$catalog")
 
 # Shows the alert entries written since MARKER, as `journalctl -o cat` prints them.
 show_alerts() {
