@@ -74,6 +74,8 @@ struct DaemonSandboxTests {
         #expect(resolved["SSHD_AUDITOR_STATE"] == "ok")
         #expect(resolved["SSHD_AUDITOR_TRANSITION"] == "resolved")
         #expect(resolved["PRIORITY"] == "6")
+        // Its facts are the state now, which is what the catalog's "active again (@SSHD_UNIT_STATE@)" reads.
+        #expect(resolved["SSHD_UNIT_STATE"] == "active/running")
         // systemd passes ssh.service through activating/start-pre on the way up: no alert for that.
         let flaps = try world.alerts(since: beforeStart, messageID: CheckID.sshdDown.raisedMessageID)
         #expect(flaps.isEmpty, "\(flaps)")
