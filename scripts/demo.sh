@@ -77,6 +77,9 @@ message_id() {
 
 now_us() { date +%s%6N; }
 
+# journalctl's --since for a MARKER in µs: seconds with the fraction, so a step shows only its own entries.
+since() { printf -- '--since=@%d.%06d' $(($1 / 1000000)) $(($1 % 1000000)); }
+
 # Waits up to TIMEOUT seconds for CHECK's TRANSITION entry written at or after MARKER (µs); prints its
 # __REALTIME_TIMESTAMP. Fails the demo when it does not come.
 wait_alert() {
@@ -100,8 +103,8 @@ every_alert=$(awk '/^-- [0-9a-f]+$/ { printf "%sMESSAGE_ID=%s", sep, $2; sep = "
 
 # Shows the alert entries written since MARKER, as `journalctl -o cat` prints them.
 show_alerts() {
-    printf '%s# journalctl -u sshd-auditor -o cat --since=@%s MESSAGE_ID=<each alert id>%s\n' "$bold" "$(($1 / 1000000))" "$reset"
-    inside "journalctl -u sshd-auditor -o cat --no-pager -q --since=@$(($1 / 1000000)) $every_alert"
+    printf '%s# journalctl -u sshd-auditor -o cat %s MESSAGE_ID=<each alert id>%s\n' "$bold" "$(since "$1")" "$reset"
+    inside "journalctl -u sshd-auditor -o cat --no-pager -q $(since "$1") $every_alert"
 }
 
 # `sshd-auditor status` and its exit status; asserts the status is EXPECTED.

@@ -55,6 +55,11 @@ struct DaemonSandboxTests {
         #expect(raised["PRIORITY"] == "2")
         #expect(raised["_SYSTEMD_UNIT"] == "sshd-auditor.service")
 
+        // Stopping removes /run/sshd (RuntimeDirectory=sshd) at the moment the unit goes inactive: no cycle may
+        // see both "sshd runs" and "/run/sshd is missing".
+        let straddled = try world.alerts(since: beforeStop).filter { $0["SSHD_AUDITOR_CHECK"] == "privsep-dir-missing" }
+        #expect(straddled.isEmpty, "\(straddled)")
+
         let down = try world.status()
         print("sshd-auditor status while ssh is stopped (\(down.status)):\n\(down.stdout)")
         #expect(down.status == Self.critical)
