@@ -27,12 +27,18 @@ build: deps
 	$(SWIFT) build
 
 # What goes into the sandbox and into packages: Swift runtime linked in, needs only libc and libsystemd0.
+# --product: a plain `swift build -c release` also builds Tests/TestSupport, which imports Testing and does
+# not build in release.
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build -c release --static-swift-stdlib --product sshd-auditor
 
 # Every test. The CLI and sandbox tests run the release binary, the one that gets installed.
 test: release
 	SSHD_AUDITOR_BIN=$(RELEASE_BIN) $(SWIFT) test
+
+# The story of issue #4 in a real systemd booted in a sandbox, narrated; cleans up after itself. Needs root.
+demo: release
+	bash scripts/demo.sh
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift

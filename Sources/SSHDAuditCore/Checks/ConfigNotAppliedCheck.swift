@@ -10,6 +10,18 @@ public struct ConfigNotAppliedCheck: HealthCheck {
         guard snapshot.sshdIsUp else {
             return [self.finding(.ok, "sshd is not running: nothing applied to compare")]
         }
+        // An on-disk configuration sshd rejects cannot be applied at all, and what the auditor's lenient parser
+        // made of it (a rejected line dropped, with what it held) is no prediction of a restart: config-invalid
+        // speaks for it, rather than a diff against ports a restart would never reach.
+        if let test = snapshot.configTest, !test.passed {
+            return [
+                self.finding(
+                    .ok,
+                    "not compared: `sshd -t` rejects \(path) (see config-invalid)",
+                    fields: [FindingField.configFile: path]
+                )
+            ]
+        }
         guard snapshot.sshdConfig != nil else {
             return [self.finding(.unknown, "\(path) could not be read", fields: [FindingField.configFile: path])]
         }

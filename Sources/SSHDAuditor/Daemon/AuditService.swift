@@ -15,6 +15,11 @@ import UnixSignals
 /// - a one-second tick that reads new log lines only (cheap when there are none) and runs a cycle when any
 ///   arrived, so log-based alerts lag at most a second without a full cycle every second;
 /// - the poll interval (and half the watchdog interval, whichever is shorter): a full cycle regardless.
+///
+/// A unit entering a transitional state (activating, deactivating, reloading) wakes nothing: during
+/// `systemctl restart ssh` those states last a few hundred milliseconds, and a cycle then would raise and
+/// resolve "starting" alerts and see /run/sshd removed while systemd still calls the unit active. The state
+/// the unit settles in brings its own signal; the poll still catches a unit stuck in a transition.
 public struct AuditService: Service {
     /// Why the loop woke up.
     enum Wakeup: Sendable {
@@ -89,12 +94,20 @@ public struct AuditService: Service {
             }
 
             var lastCycle = ContinuousClock.now
+            // Watched units in a transitional state, by id: unit and log wake-ups wait for them to settle.
+            var settling: Set<String> = []
             for await wakeup in wakeups.cancelOnGracefulShutdown() {
                 var reason: String?
                 switch wakeup {
                 case .unit(.changed(let status)):
-                    reason = "\(status.id) \(status.activeState)/\(status.subState)"
-                case .unit(.connected):
+                    if Self.isTransitional(status) {
+                        settling.insert(status.id)
+                    } else {
+                        settling.remove(status.id)
+                        reason = "\(status.id) \(status.activeState)/\(status.subState)"
+                    }
+                case .unit(.connected(let statuses)):
+                    settling = Set(statuses.filter(Self.isTransitional).map(\.id))
                     reason = "bus connected"
                 case .unit(.disconnected(let error, let retryAfter)):
                     self.logger.warning(
@@ -108,7 +121,8 @@ public struct AuditService: Service {
                 case .tick:
                     if ContinuousClock.now - lastCycle >= interval {
                         reason = "poll"
-                    } else if await self.auditor.pollLog() > 0 {
+                    } else if await self.auditor.pollLog() > 0 && settling.isEmpty {
+                        // While a unit settles, the events wait in the window for the cycle its settling brings.
                         reason = "log"
                     }
                 }
@@ -126,6 +140,11 @@ public struct AuditService: Service {
     }
 
     // MARK: - Helpers
+
+    /// Whether systemd is moving the unit between states (`activating`, `deactivating`, `reloading`).
+    static func isTransitional(_ status: UnitStatus) -> Bool {
+        ["activating", "deactivating", "reloading"].contains(status.activeState)
+    }
 
     /// A full cycle at least this often: the poll interval, and under half the watchdog interval so a
     /// healthy daemon is never killed by systemd.

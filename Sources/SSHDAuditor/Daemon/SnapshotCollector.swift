@@ -94,8 +94,10 @@ public struct SnapshotCollector: Sendable {
                 problems.append("sshd -t did not finish (signal \(result.signal ?? 0))")
                 return nil
             }
+            // sshd ends its stderr lines with "\r\n", which is one Character in Swift, so splitting on "\n"
+            // kept it, and journald stores a field with a control character as a blob ("[149B blob data]").
             let messages = String(decoding: result.standardError, as: UTF8.self)
-                .split(separator: "\n", omittingEmptySubsequences: true)
+                .split(whereSeparator: \.isNewline)
                 .map(String.init)
             return ConfigTestResult(exitStatus: status, messages: messages)
         } catch {

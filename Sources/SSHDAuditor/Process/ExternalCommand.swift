@@ -32,7 +32,9 @@ public struct ExternalCommand: Sendable {
 
         /// Standard error as text, trimmed, for messages.
         public var errorText: String {
-            String(decoding: self.standardError, as: UTF8.self).split(separator: "\n").joined(separator: "; ")
+            String(decoding: self.standardError, as: UTF8.self).split(whereSeparator: \.isNewline).joined(
+                separator: "; "
+            )
         }
     }
 

@@ -37,6 +37,30 @@ struct ConfigChecksTests {
         #expect(PortMismatchCheck().evaluate(snapshot).first?.severity == .ok)
     }
 
+    @Test("an on-disk config sshd -t rejects is config-invalid's alone: config-not-applied does not diff it")
+    func invalidIsNotPending() throws {
+        var snapshot = SnapshotBuilder.healthy()
+        snapshot.sshdConfig = SnapshotBuilder.sshdConfig("Port 2222\n")
+        snapshot.configTest = ConfigTestResult(
+            exitStatus: 255,
+            messages: ["/etc/ssh/sshd_config.d/e2e.conf line 1: unsupported option \"maybe-later\"."]
+        )
+        let finding = try #require(SnapshotBuilder.only(ConfigNotAppliedCheck().evaluate(snapshot)))
+        #expect(finding.severity == .ok)
+        #expect(finding.summary.contains("see config-invalid"))
+        #expect(ConfigInvalidCheck().evaluate(snapshot).first?.severity == .critical)
+    }
+
+    @Test("sshd stopped: port-mismatch is ok and says sshd is not running, not that no port is configured")
+    func stoppedHoldsNothing() throws {
+        var snapshot = SnapshotBuilder.healthy()
+        snapshot.service = UnitHealth(name: "ssh.service", activeState: "inactive", subState: "dead")
+        snapshot.listeners = []
+        let finding = try #require(SnapshotBuilder.only(PortMismatchCheck().evaluate(snapshot)))
+        #expect(finding.severity == .ok)
+        #expect(finding.summary == "sshd is not running: no port to hold (see sshd-down)")
+    }
+
     @Test("as configured: both ok; a host without IPv6 missing [::]:22 is still as configured")
     func asConfigured() {
         var snapshot = SnapshotBuilder.healthy()
