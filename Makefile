@@ -40,6 +40,14 @@ test: release
 demo: release
 	bash scripts/demo.sh
 
+# Our figures beside fail2ban, sshguard, grep, ss and cat on the same inputs; writes bench/RESULTS.md.
+bench: deps
+	bash bench/run-all.sh
+
+# libFuzzer on every parser, FUZZ_SECONDS per target (default 60).
+fuzz: deps
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
