@@ -105,7 +105,9 @@ public func runCommand(
         var bytes = Array(input.utf8)
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { write(stdinPipe[1], $0.baseAddress! + offset, $0.count - offset) }
+            let written = bytes.withUnsafeMutableBytes {
+                write(stdinPipe[1], $0.baseAddress! + offset, $0.count - offset)
+            }
             if written <= 0 { break }
             offset += written
         }

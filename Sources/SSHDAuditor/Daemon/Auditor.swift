@@ -211,7 +211,10 @@ public actor Auditor {
 
     private func openLogSource() -> (any SSHDLogEventSource)? {
         if let source = self.logSource { return source }
-        let choice = LogSourceSelector.choose(mode: self.configuration.logSource, filePath: self.configuration.authLogPath)
+        let choice = LogSourceSelector.choose(
+            mode: self.configuration.logSource,
+            filePath: self.configuration.authLogPath
+        )
         let today = LocalDate.current()
         do {
             let source = try LogSourceSelector.makeSource(
