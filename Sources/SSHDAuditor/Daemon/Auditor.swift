@@ -51,6 +51,8 @@ public actor Auditor {
     private var logSourceProblem: String?
     private var window: LogEventWindow
     private var alerts: AlertState
+    /// The last `sshd -t` verdict, reused while nothing it reads has changed.
+    private var configTestMemo: SnapshotCollector.ConfigTestMemo?
     private let logMode: LogMode
     private var recentLogSourceName = "not read yet"
 
@@ -128,7 +130,13 @@ public actor Auditor {
         }
 
         let collector = SnapshotCollector(configuration: self.configuration)
-        var collected = collector.collect(time: now, service: units.service, socket: units.socket, logEvents: logEvents)
+        var collected = collector.collect(
+            time: now,
+            service: units.service,
+            socket: units.socket,
+            logEvents: logEvents,
+            previousConfigTest: self.configTestMemo
+        )
         // The other sources are read after the units, `sshd -t` taking tens of milliseconds in between: a unit
         // that changed state meanwhile makes a snapshot of two moments (sshd read as running, then /run/sshd
         // found already removed by its stop: "missing while sshd runs"). Such a snapshot is taken again, once,
@@ -139,9 +147,11 @@ public actor Auditor {
                 time: now,
                 service: settled.service,
                 socket: settled.socket,
-                logEvents: logEvents
+                logEvents: logEvents,
+                previousConfigTest: collected.configTestMemo
             )
         }
+        self.configTestMemo = collected.configTestMemo
         problems += collected.problems
         let report = HealthChecks.evaluate(collected.snapshot)
         let transitions = self.alerts.update(

@@ -16,7 +16,24 @@ public struct SnapshotCollector: Sendable {
         public var problems: [String]
         /// Diagnostics of the on-disk sshd configuration (file:line), for `check` and the status file.
         public var configDiagnostics: [ParseDiagnostic]
+        /// This cycle's `sshd -t` verdict and what it judged, to pass to the next cycle.
+        public var configTestMemo: ConfigTestMemo?
     }
+
+    /// A `sshd -t` verdict and a fingerprint of everything it read (the configuration files, the sshd binary,
+    /// the host keys, the privilege separation directory).
+    ///
+    /// Why: running `sshd -t` every poll costs a process, a host key load and about 10 ms of CPU, for an answer
+    /// that changes only when one of those inputs does. The next cycle reuses the verdict while the fingerprint
+    /// is unchanged, and asks again at least every ``SnapshotCollector/configTestMaximumAge``.
+    public struct ConfigTestMemo: Sendable, Hashable {
+        public var fingerprint: UInt64
+        public var result: ConfigTestResult
+        public var time: Duration
+    }
+
+    /// The longest a cached `sshd -t` verdict is trusted, whatever the fingerprint says.
+    public static let configTestMaximumAge: Duration = .seconds(600)
 
     /// The auditor's configuration: paths, proc root, sshd binary.
     public var configuration: AuditorConfiguration
@@ -33,13 +50,15 @@ public struct SnapshotCollector: Sendable {
         time: Duration,
         service: UnitHealth?,
         socket: UnitHealth?,
-        logEvents: [TimedLogEvent]?
+        logEvents: [TimedLogEvent]?,
+        previousConfigTest: ConfigTestMemo? = nil
     ) -> Collected {
         var problems: [String] = []
         let configuration = self.configuration
         let sshdInstalled = access(configuration.sshdBinary, X_OK) == 0
 
-        let loaded = SSHDConfigLoader(root: "/").load(path: configuration.sshdConfigPath)
+        let files = RecordingSSHDConfigEnvironment(base: SystemSSHDConfigEnvironment(root: "/"))
+        let loaded = SSHDConfigLoader(environment: files).load(path: configuration.sshdConfigPath)
         let sshdConfig: SSHDEffectiveConfig? =
             access(configuration.sshdConfigPath, F_OK) == 0 ? loaded.value : nil
         if sshdConfig == nil { problems.append("cannot read \(configuration.sshdConfigPath)") }
@@ -58,6 +77,22 @@ public struct SnapshotCollector: Sendable {
             startups = try? ProcessTitleReader(procRoot: configuration.procRoot).gauge(pid: pid)
         }
 
+        let privsepDirectory = Self.privilegeSeparationDirectory().map(Self.probe)
+        let hostKeyPaths = sshdConfig?.values(for: "hostkey") ?? []
+        for path in [configuration.sshdBinary] + hostKeyPaths + [privsepDirectory?.path ?? ""] {
+            files.mix(Self.statFingerprint(path))
+        }
+        var memo: ConfigTestMemo?
+        if sshdInstalled {
+            if let previous = previousConfigTest, previous.fingerprint == files.fingerprint,
+                time - previous.time < Self.configTestMaximumAge
+            {
+                memo = previous
+            } else if let result = self.testConfiguration(&problems) {
+                memo = ConfigTestMemo(fingerprint: files.fingerprint, result: result, time: time)
+            }
+        }
+
         return Collected(
             snapshot: AuditSnapshot(
                 time: time,
@@ -65,16 +100,17 @@ public struct SnapshotCollector: Sendable {
                 sshdInstalled: sshdInstalled,
                 service: service,
                 socket: socket,
-                configTest: sshdInstalled ? self.testConfiguration(&problems) : nil,
+                configTest: memo?.result,
                 sshdConfig: sshdConfig,
                 listeners: listeners,
                 startups: startups,
-                privsepDirectory: Self.privilegeSeparationDirectory().map(Self.probe),
-                hostKeys: (sshdConfig?.values(for: "hostkey") ?? []).map(Self.probe),
+                privsepDirectory: privsepDirectory,
+                hostKeys: hostKeyPaths.map(Self.probe),
                 logEvents: logEvents
             ),
             problems: problems,
-            configDiagnostics: loaded.diagnostics
+            configDiagnostics: loaded.diagnostics,
+            configTestMemo: memo
         )
     }
 
@@ -115,6 +151,20 @@ public struct SnapshotCollector: Sendable {
             return candidate
         }
         return nil
+    }
+
+    /// The identity and state of `path` as `stat(2)` gives them (device, inode, size, mode, owner, change
+    /// time), or a marker when it does not exist: any replacement, edit or chmod changes it.
+    static func statFingerprint(_ path: String) -> [UInt8] {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return Array("absent:\(path)".utf8) }
+        let values: [UInt64] = [
+            UInt64(info.st_dev), UInt64(info.st_ino), UInt64(bitPattern: Int64(info.st_size)),
+            UInt64(info.st_mode), UInt64(info.st_uid), UInt64(bitPattern: Int64(info.st_ctim.tv_sec)),
+            UInt64(bitPattern: Int64(info.st_ctim.tv_nsec)),
+        ]
+        return Array(path.utf8)
+            + values.flatMap { value in (0..<8).map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) } }
     }
 
     /// Whether `path` exists and can be read by this process.
