@@ -160,11 +160,15 @@ latency_trials() {
     printf '    %s: %s\n' "$action" "$(tr '\n' ' ' <"$file")" >&2
 }
 
-# "utime+stime cutime+cstime" in clock ticks for a process inside the sandbox.
+# One line for the daemon (PID $1, inside the sandbox): "ticks child_ticks rss_kib hwm_kib cgroup_ns", ticks
+# being utime+stime and cutime+cstime; cgroup_ns is the unit's CPUUsageNSec, "-" when systemd has none.
 daemon_pid() { inside "systemctl show -p MainPID --value sshd-auditor"; }
 daemon_sample() {
-    local p="$1"
-    inside "awk '{ sub(/.*\\) /, \"\"); print \$12 + \$13, \$14 + \$15 }' /proc/$p/stat; awk '/^Vm(RSS|HWM):/ { printf \"%s \", \$2 }' /proc/$p/status; echo; systemctl show -p CPUUsageNSec --value sshd-auditor"
+    inside "p=$1;"' cg=$(systemctl show -p CPUUsageNSec --value sshd-auditor)
+        case "$cg" in "" | *[!0-9]*) cg=- ;; esac
+        t=$(awk '"'"'{ sub(/.*\) /, ""); print $12 + $13, $14 + $15 }'"'"' /proc/$p/stat)
+        m=$(awk '"'"'/^VmRSS:/ { r = $2 } /^VmHWM:/ { h = $2 } END { print r, h }'"'"' /proc/$p/status)
+        echo "$t $m $cg"'
 }
 
 # Host processes: the sum of utime+stime (ticks) and of VmRSS/VmHWM (KiB) over the PIDs given.
@@ -195,7 +199,7 @@ measure() {
     local phase="$1" with_peers="$2" load="$3" p before after start_ns end_ns elapsed
     local -A peer_before=()
     p=$(daemon_pid)
-    before=$(daemon_sample "$p" | tr '\n' ' ')
+    before=$(daemon_sample "$p")
     if [ "$with_peers" = peers ]; then
         for peer in fail2ban sshguard; do
             # shellcheck disable=SC2046 # a list of PIDs
@@ -212,7 +216,7 @@ measure() {
         sleep "$window"
     fi
     end_ns=$(date +%s%N)
-    after=$(daemon_sample "$p" | tr '\n' ' ')
+    after=$(daemon_sample "$p")
     [ "$(daemon_pid)" = "$p" ] || die "the daemon restarted during $phase"
     elapsed=$(((end_ns - start_ns) / 1000000))
     # shellcheck disable=SC2086 # word-split the samples
@@ -307,6 +311,8 @@ StartLimitIntervalSec=0
 [Service]
 Restart=no
 EOF
+# Cold start stops and starts the daemon ten times in a few seconds: past systemd's default start limit.
+inside "mkdir -p /etc/systemd/system/sshd-auditor.service.d && printf '[Unit]\nStartLimitIntervalSec=0\n' >/etc/systemd/system/sshd-auditor.service.d/bench-limit.conf"
 # The flood must reach the journal whole: journald's rate limit would drop most of 5,000 lines/s.
 inside "mkdir -p /etc/systemd/journald.conf.d && printf '[Journal]\nRateLimitIntervalSec=0\n' >/etc/systemd/journald.conf.d/bench.conf"
 # CPUUsageNSec for a second, nanosecond-precise CPU figure beside /proc/PID/stat's 10 ms ticks.
@@ -343,6 +349,9 @@ measure "flood, journal" none "python3 '$repo/bench/flood.py' --rate $rate --sec
 sleep 2
 journal_lines=$(inside "journalctl -q -o cat -t sshd --since=@$flood_start | wc -l" || echo "?")
 echo "    the sandbox's journal stored $journal_lines flood lines" >&2
+# What the daemon's RSS is made of after the flood: anonymous memory (heap, stacks) or mapped file pages.
+rollup=$(inside "awk '/^(Rss|Pss_Anon|Pss_File|Pss_Shmem|Anonymous):/ { printf \"%s %s kB; \", \$1, \$2 }' /proc/$(daemon_pid)/smaps_rollup" || true)
+echo "    smaps_rollup: $rollup" >&2
 
 # --- 5. latency, poll only ----------------------------------------------------------------------------------
 say "Detection latency, poll only (--poll-only): $trials x stop, $trials x kill -9"
@@ -403,6 +412,8 @@ table=$work/table
             printf '| %s | %s | %s | %s | %s | - | - | - | - | (peer) |\n' "$phase" "$process" "$rss_mib" "$hwm_mib" "$cpu"
         fi
     done <"$footprint"
+    echo
+    echo "The daemon's /proc/PID/smaps_rollup after the journal flood: $rollup"
     echo
     echo "Flood lines: $journal_lines stored by the sandbox's journal (logger -t sshd); $file_lines appended to auth.log."
     echo

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Where the daemon's time and memory go, for the targets bench/daemon.sh reports missed: boots the sandbox,
+# installs the release build, then from the host (the daemon's host PID, symbols through /proc/PID/root):
+#   - perf record -g of the daemon for WINDOW s idle, then for WINDOW s under RATE sshd lines/s (journal);
+#   - the daemon's memory by mapping (/proc/PID/smaps: the largest Rss, anonymous vs file) after each.
+# Prints the top of each perf report and the mappings. Bounded (LIMIT s, default 300), cleans up (trap).
+#
+#   bench/daemon-profile.sh          WINDOW=30 RATE=5000
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+window="${WINDOW:-30}"
+rate="${RATE:-5000}"
+limit="${LIMIT:-300}"
+[ "$(id -u)" -eq 0 ] || {
+    echo "bench/daemon-profile: needs root" >&2
+    exit 1
+}
+if [ -z "${BENCH_PROFILE_BOUNDED:-}" ]; then
+    BENCH_PROFILE_BOUNDED=1 exec timeout -s TERM "$limit" "$0" "$@"
+fi
+command -v perf >/dev/null || {
+    echo "bench/daemon-profile: perf is not installed (apt-get install linux-perf)" >&2
+    exit 1
+}
+
+work=$(mktemp -d /tmp/sshd-auditor-profile.XXXXXX)
+dir="$work/sandbox"
+pid=""
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    [ -z "$pid" ] || bash scripts/sandbox.sh poweroff "$pid" "$dir" || status=1
+    rm -rf --one-file-system "$work"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+inside() { timeout 60 nsenter -t "$pid" -a -r -w /bin/sh -c "$*"; }
+
+pid=$(bash scripts/sandbox.sh boot "$dir")
+make --no-print-directory install-files DESTDIR="/proc/$pid/root" PREFIX=/usr >/dev/null
+inside "mkdir -p /etc/systemd/journald.conf.d && printf '[Journal]\nRateLimitIntervalSec=0\n' >/etc/systemd/journald.conf.d/bench.conf"
+inside "systemd-sysusers && journalctl --update-catalog && systemctl daemon-reload && systemctl restart systemd-journald && systemctl enable --now sshd-auditor" >&2
+sleep 3
+# The daemon's PID as the host sees it: the sandbox's MainPID is in its own pid namespace.
+inner=$(inside "systemctl show -p MainPID --value sshd-auditor")
+host_pid=""
+for status in /proc/[0-9]*/status; do
+    if awk -v inner="$inner" '/^NSpid:/ { exit !($NF == inner && NF == 3) } END {}' "$status" 2>/dev/null &&
+        [ "$(awk '/^Name:/ { print $2 }' "$status")" = sshd-auditor ]; then
+        host_pid=$(basename "$(dirname "$status")")
+        break
+    fi
+done
+[ -n "$host_pid" ] || {
+    echo "bench/daemon-profile: cannot find the daemon's host PID" >&2
+    exit 1
+}
+echo "daemon: sandbox PID $inner, host PID $host_pid" >&2
+
+mappings() {
+    echo "--- $1: /proc/PID/smaps, the ten largest mappings by Rss (kB)"
+    awk '/^[0-9a-f]+-[0-9a-f]+ / { name = ($6 == "" ? "[anon]" : $6) } /^Rss:/ { rss[name] += $2 } /^Anonymous:/ { anon[name] += $2 }
+        END { for (n in rss) printf "%8d %8d  %s\n", rss[n], anon[n], n }' "/proc/$host_pid/smaps" | sort -rn | head -n 10
+    echo "    (columns: Rss, of it Anonymous, mapping)"
+    grep -E '^(VmRSS|VmHWM|RssAnon|RssFile|Threads)' "/proc/$host_pid/status"
+}
+
+report() {
+    perf report -i "$1" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | grep '%' | head -n 25
+}
+
+echo "=== idle, ${window} s"
+perf record -q -F 999 -g -p "$host_pid" -o "$work/idle.data" -- sleep "$window" 2>/dev/null
+report "$work/idle.data"
+mappings idle
+
+echo "=== flood, ${window} s at $rate lines/s into the journal"
+python3 bench/flood.py --rate "$rate" --seconds "$window" --format message - | nsenter -t "$pid" -a -r -w logger -t sshd &
+flood=$!
+perf record -q -F 999 -g -p "$host_pid" -o "$work/flood.data" -- sleep "$window" 2>/dev/null
+wait "$flood"
+report "$work/flood.data"
+mappings flood
