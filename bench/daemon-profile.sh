@@ -64,13 +64,15 @@ echo "daemon: sandbox PID $inner, host PID $host_pid" >&2
 mappings() {
     echo "--- $1: /proc/PID/smaps, the ten largest mappings by Rss (kB)"
     awk '/^[0-9a-f]+-[0-9a-f]+ / { name = ($6 == "" ? "[anon]" : $6) } /^Rss:/ { rss[name] += $2 } /^Anonymous:/ { anon[name] += $2 }
-        END { for (n in rss) printf "%8d %8d  %s\n", rss[n], anon[n], n }' "/proc/$host_pid/smaps" | sort -rn | head -n 10
+        END { for (n in rss) printf "%8d %8d  %s\n", rss[n], anon[n], n }' "/proc/$host_pid/smaps" | sort -rn | head -n 10 || true
     echo "    (columns: Rss, of it Anonymous, mapping)"
     grep -E '^(VmRSS|VmHWM|RssAnon|RssFile|Threads)' "/proc/$host_pid/status"
 }
 
 report() {
-    perf report -i "$1" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | grep '%' | head -n 25
+    # Samples include the `sshd -t` children (perf follows forks): their DSOs are ld-linux, libcrypto, sshd.
+    perf report -i "$1" --no-children --sort comm,dso,symbol -g none --percent-limit 1.5 --stdio 2>/dev/null |
+        grep -v '^#' | grep -v '^$' | head -n 30 || true
 }
 
 echo "=== idle, ${window} s"

@@ -2,7 +2,7 @@
 # Benchmark: the daemon's detection latency, footprint and cold start (issue #5, points 3, 4 and 5), in the
 # real-systemd sandbox (scripts/sandbox.sh), beside fail2ban-server and sshguard for the footprint.
 #
-#   bench/daemon.sh              everything, about 11 minutes; prints the table, writes bench/results/daemon.md
+#   bench/daemon.sh              everything, about 10 minutes; prints the table, writes bench/results/daemon.md
 #   TRIALS=5 WINDOW=10 bench/daemon.sh   a quick run (fewer latency trials, shorter footprint windows)
 #
 # What it does, in order (every wait bounded, the whole run killed after LIMIT seconds, default 900):
@@ -135,11 +135,14 @@ stats() {
 }
 
 # One latency run: TRIALS x ACTION (stop or kill); writes one latency in ms per line to FILE, "miss" for an
-# alert that did not come within 15 s.
+# alert that did not come within 15 s. Each trial starts after a random pause of up to JITTER s: the loop
+# itself is paced by the daemon's cycles (it waits for the resolved entry), so without it every poll-only
+# trial would land at the same point of the poll interval and measure one phase, not the distribution.
 latency_trials() {
-    local action="$1" file="$2" i marker at resolved_marker
+    local action="$1" file="$2" jitter="$3" i marker at resolved_marker
     : >"$file"
     for i in $(seq 1 "$trials"); do
+        sleep "$(awk -v j="$jitter" -v s="$RANDOM" 'BEGIN { srand(s); printf "%.3f", rand() * j }')"
         case "$action" in
         stop) marker=$(inside 'date +%s%6N; systemctl stop ssh' | head -n 1) ;;
         # A MainPID of 0 (sshd not running) must never reach kill: `kill -9 0` is this process group.
@@ -337,8 +340,8 @@ sleep 2
 
 # --- 3. latency with the signal subscription ----------------------------------------------------------------
 say "Detection latency, D-Bus signals on: $trials x stop, $trials x kill -9"
-latency_trials stop "$work/lat-signal-stop"
-latency_trials kill "$work/lat-signal-kill"
+latency_trials stop "$work/lat-signal-stop" 1
+latency_trials kill "$work/lat-signal-kill" 1
 
 # --- 4. footprint, journal ----------------------------------------------------------------------------------
 say "Footprint, log in the journal: ${window} s idle, then ${window} s at ${rate} lines/s"
@@ -358,8 +361,9 @@ say "Detection latency, poll only (--poll-only): $trials x stop, $trials x kill 
 inside "mkdir -p /etc/systemd/system/sshd-auditor.service.d && printf '[Service]\nExecStart=\nExecStart=/usr/bin/sshd-auditor run --poll-only\n' >/etc/systemd/system/sshd-auditor.service.d/bench-poll.conf && systemctl daemon-reload && systemctl restart sshd-auditor"
 wait_active sshd-auditor
 sleep 2
-latency_trials stop "$work/lat-poll-stop"
-latency_trials kill "$work/lat-poll-kill"
+# Up to one PollInterval (5 s) of jitter: a random phase of the poll.
+latency_trials stop "$work/lat-poll-stop" 5
+latency_trials kill "$work/lat-poll-kill" 5
 
 # --- 6. footprint, file, beside the peers -------------------------------------------------------------------
 say "Footprint, log in /var/log/auth.log (LogSource=file), beside fail2ban-server and sshguard"
