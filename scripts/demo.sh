@@ -35,6 +35,8 @@ pid=""
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
+    # Signalled while the boot's $(...) ran: the boot finished first, but its output never reached $pid.
+    if [ -z "$pid" ] && [ -s "$dir/pid" ]; then pid=$(cat "$dir/pid"); fi
     if [ -n "$pid" ]; then
         if [ "$status" -ne 0 ]; then
             echo "demo: the auditor's journal, for the post-mortem:" >&2
@@ -77,8 +79,13 @@ message_id() {
 
 now_us() { date +%s%6N; }
 
-# Waits up to TIMEOUT seconds for CHECK's TRANSITION entry written at or after MARKER (µs); prints its
-# __REALTIME_TIMESTAMP. Fails the demo when it does not come.
+# journalctl's --since for a MARKER in µs: seconds with the fraction, so a step shows only its own entries.
+since() { printf -- '--since=@%d.%06d' $(($1 / 1000000)) $(($1 % 1000000)); }
+
+# Waits up to TIMEOUT seconds for CHECK's TRANSITION entry written at or after MARKER (µs); sets alert_at to
+# its __REALTIME_TIMESTAMP. Fails the demo when it does not come. (A global rather than output: a trap that
+# runs while a caller's `>/dev/null` or `$(...)` is in effect would lose its own output with it.)
+alert_at=""
 wait_alert() {
     local check="$1" transition="$2" marker="$3" timeout_s="${4:-20}" id found=""
     id=$(message_id "$check" "$transition")
@@ -91,7 +98,7 @@ wait_alert() {
         sleep 0.2
     done
     [ -n "$found" ] || die "no $check $transition entry within $timeout_s s"
-    echo "$found"
+    alert_at=$found
 }
 
 # MESSAGE_ID=... for every alert in the catalog: journalctl ORs matches of one field, so this selects the
@@ -100,8 +107,8 @@ every_alert=$(awk '/^-- [0-9a-f]+$/ { printf "%sMESSAGE_ID=%s", sep, $2; sep = "
 
 # Shows the alert entries written since MARKER, as `journalctl -o cat` prints them.
 show_alerts() {
-    printf '%s# journalctl -u sshd-auditor -o cat --since=@%s MESSAGE_ID=<each alert id>%s\n' "$bold" "$(($1 / 1000000))" "$reset"
-    inside "journalctl -u sshd-auditor -o cat --no-pager -q --since=@$(($1 / 1000000)) $every_alert"
+    printf '%s# journalctl -u sshd-auditor -o cat %s MESSAGE_ID=<each alert id>%s\n' "$bold" "$(since "$1")" "$reset"
+    inside "journalctl -u sshd-auditor -o cat --no-pager -q $(since "$1") $every_alert"
 }
 
 # `sshd-auditor status` and its exit status; asserts the status is EXPECTED.
@@ -147,16 +154,16 @@ EOF
 run "systemd-sysusers && journalctl --update-catalog && systemctl daemon-reload"
 run "systemctl enable --now sshd-auditor"
 note "Type=notify: systemctl returned after the daemon's first cycle sent READY=1"
-run "systemctl status sshd-auditor --no-pager -n 0 | head -n 6"
+run "systemctl status sshd-auditor --no-pager -n 0 2>/dev/null | head -n 6"
 settle 0
 status 0
 
 say "Story 1: sshd goes down"
 marker=$(now_us)
 run "systemctl stop ssh"
-at=$(wait_alert sshd-down raised "$marker")
+wait_alert sshd-down raised "$marker"
 printf '%s    stop-to-alert latency: %d ms (from before `systemctl stop` to the journal entry)%s\n' \
-    "$bold" $(((at - marker) / 1000)) "$reset"
+    "$bold" $(((alert_at - marker) / 1000)) "$reset"
 show_alerts "$marker"
 say "The entry's fields, for queries and log shippers (journalctl -o verbose)"
 run "journalctl -u sshd-auditor -o verbose --no-pager -n 1 MESSAGE_ID=$(message_id sshd-down raised) | grep -E '^ +(MESSAGE|MESSAGE_ID|PRIORITY|SSHD_[A-Z_]+)='"
@@ -165,7 +172,7 @@ run "journalctl -u sshd-auditor -x --no-pager -n 1 MESSAGE_ID=$(message_id sshd-
 status 2
 marker=$(now_us)
 run "systemctl start ssh"
-wait_alert sshd-down resolved "$marker" >/dev/null
+wait_alert sshd-down resolved "$marker"
 show_alerts "$marker"
 settle 0
 
@@ -173,21 +180,21 @@ say "Story 2: Port edited in sshd_config but sshd not restarted"
 marker=$(now_us)
 run "echo 'Port 2222' >/etc/ssh/sshd_config.d/demo.conf"
 note "no systemd signal for a file edit: the next poll (PollInterval=5s) notices"
-wait_alert config-not-applied raised "$marker" >/dev/null
+wait_alert config-not-applied raised "$marker"
 show_alerts "$marker"
 status 1
 
 say "Story 3: ...and now restarted: sshd moved to 2222, where nobody expects it"
 marker=$(now_us)
 run "systemctl restart ssh"
-wait_alert port-mismatch raised "$marker" >/dev/null
-wait_alert config-not-applied resolved "$marker" >/dev/null
+wait_alert port-mismatch raised "$marker"
+wait_alert config-not-applied resolved "$marker"
 show_alerts "$marker"
 run "journalctl -u sshd-auditor -o verbose --no-pager -n 1 MESSAGE_ID=$(message_id port-mismatch raised) | grep -E '^ +SSHD_(CONFIGURED|LISTENING)_PORTS='"
 status 2
 marker=$(now_us)
 run "rm /etc/ssh/sshd_config.d/demo.conf && systemctl restart ssh"
-wait_alert port-mismatch resolved "$marker" >/dev/null
+wait_alert port-mismatch resolved "$marker"
 show_alerts "$marker"
 settle 0
 
@@ -197,8 +204,8 @@ settle 0
 marker=$(now_us)
 note "four idle TCP connections to 127.0.0.1:22, held by a transient unit systemd ends after 90 s at most"
 run "systemd-run --quiet --collect --unit=demo-idle-connections -p RuntimeMaxSec=90 /bin/bash -c 'for i in 1 2 3 4; do exec {fd}<>/dev/tcp/127.0.0.1/22; sleep 0.5; done; sleep 85'"
-wait_alert maxstartups-throttling raised "$marker" >/dev/null
-wait_alert maxstartups-saturated raised "$marker" >/dev/null
+wait_alert maxstartups-throttling raised "$marker"
+wait_alert maxstartups-saturated raised "$marker"
 run "tr '\\0' ' ' </proc/\$(systemctl show -p MainPID --value ssh)/cmdline; echo"
 show_alerts "$marker"
 run "journalctl -u sshd-auditor -o verbose --no-pager -n 1 MESSAGE_ID=$(message_id maxstartups-saturated raised) | grep -E '^ +SSHD_(STARTUPS|MAXSTARTUPS|DROPPED_CONNECTIONS)='"
@@ -206,8 +213,8 @@ status 2
 marker=$(now_us)
 run "systemctl stop demo-idle-connections"
 note "the drop lines stay in the 10 s log window, then saturated resolves too"
-wait_alert maxstartups-throttling resolved "$marker" >/dev/null
-wait_alert maxstartups-saturated resolved "$marker" 40 >/dev/null
+wait_alert maxstartups-throttling resolved "$marker"
+wait_alert maxstartups-saturated resolved "$marker" 40
 show_alerts "$marker"
 run "rm /etc/ssh/sshd_config.d/demo.conf && systemctl restart ssh"
 settle 0
@@ -215,14 +222,14 @@ settle 0
 say "Story 5: a typo in sshd_config, nothing restarted yet"
 marker=$(now_us)
 run "echo 'PermitRootLogin maybe-later' >/etc/ssh/sshd_config.d/demo.conf"
-wait_alert config-invalid raised "$marker" >/dev/null
+wait_alert config-invalid raised "$marker"
 show_alerts "$marker"
 run "systemctl is-active ssh"
 note "sshd still serves: the alert comes before a restart or reboot would leave SSH down for good"
 status 2
 marker=$(now_us)
 run "rm /etc/ssh/sshd_config.d/demo.conf"
-wait_alert config-invalid resolved "$marker" >/dev/null
+wait_alert config-invalid resolved "$marker"
 show_alerts "$marker"
 settle 0
 status 0

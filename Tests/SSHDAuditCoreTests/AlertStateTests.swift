@@ -38,6 +38,28 @@ struct AlertStateTests {
         #expect(state.update(with: [self.ok], at: .seconds(105)).isEmpty)
     }
 
+    @Test("the resolved entry carries the check's facts now, where it reported them, and the problem's summary")
+    func resolvedCarriesCurrentFacts() throws {
+        var state = AlertState(reraiseInterval: .seconds(60))
+        let moved = Finding(
+            check: .portMismatch,
+            severity: .critical,
+            summary: "expected port 22 not served by sshd",
+            fields: ["SSHD_LISTENING_PORTS": "2222", "SSHD_PORT_HOLDER": "none"]
+        )
+        _ = state.update(with: [moved], at: .seconds(0))
+        let back = Finding(
+            check: .portMismatch,
+            severity: .ok,
+            summary: "sshd holds its ports",
+            fields: ["SSHD_LISTENING_PORTS": "22"]
+        )
+        let resolved = try #require(state.update(with: [back], at: .seconds(5)).first)
+        #expect(resolved.kind == .resolved)
+        #expect(resolved.finding.fields == ["SSHD_LISTENING_PORTS": "22", "SSHD_PORT_HOLDER": "none"])
+        #expect(resolved.message == "port-mismatch resolved: was expected port 22 not served by sshd")
+    }
+
     @Test("a severity change is raised again at once, with the previous severity")
     func severityChange() {
         var state = AlertState(reraiseInterval: .seconds(60))

@@ -34,7 +34,7 @@ struct SSHDConfigDifferentialTests {
 
     @Test("the effective config matches sshd -T on every key", arguments: caseNames("sshd_config-cases"))
     func matchesSSHD(caseName: String) throws {
-        guard let sandbox = try Sandbox.make(copying: "sshd_config-cases/\(caseName)") else { return }
+        guard let sandbox = try SSHDConfigCase.make(copying: "sshd_config-cases/\(caseName)") else { return }
         defer { sandbox.remove() }
         let spec = sandbox.connectionSpec
         var arguments = ["-T", "-f", sandbox.configPath, "-h", sandbox.hostKey]
@@ -69,7 +69,7 @@ struct SSHDConfigDifferentialTests {
 
     @Test("configs sshd -t rejects are errors at the same line", arguments: caseNames("sshd_config-rejected"))
     func rejectsLikeSSHD(caseName: String) throws {
-        guard let sandbox = try Sandbox.make(copying: "sshd_config-rejected/\(caseName)") else { return }
+        guard let sandbox = try SSHDConfigCase.make(copying: "sshd_config-rejected/\(caseName)") else { return }
         defer { sandbox.remove() }
         let real = try runCommand(
             Self.sshd,
@@ -102,7 +102,7 @@ struct SSHDConfigDifferentialTests {
 }
 
 /// A temporary copy of one case, with a fresh host key for `sshd -T`.
-struct Sandbox {
+struct SSHDConfigCase {
     let directory: URL
     var configPath: String { self.directory.appendingPathComponent("sshd_config").path }
     var hostKey: String { self.directory.appendingPathComponent("host_key").path }
@@ -114,7 +114,7 @@ struct Sandbox {
     }
 
     /// `nil` (with the reason printed, or a failure in CI) when sshd cannot run here.
-    static func make(copying fixture: String) throws -> Sandbox? {
+    static func make(copying fixture: String) throws -> SSHDConfigCase? {
         let manager = FileManager.default
         guard TestEnvironment.require(manager.isExecutableFile(atPath: SSHDConfigDifferentialTests.sshd), "no sshd")
         else { return nil }
@@ -128,7 +128,7 @@ struct Sandbox {
         let directory = manager.temporaryDirectory.appendingPathComponent("sshd-config-\(UUID().uuidString)")
         let source = SSHDConfigDifferentialTests.fixtures.appendingPathComponent(fixture)
         try manager.copyItem(at: source, to: directory)
-        let sandbox = Sandbox(directory: directory)
+        let sandbox = SSHDConfigCase(directory: directory)
         if let files = manager.enumerator(atPath: directory.path) {
             for case let relative as String in files {
                 let url = directory.appendingPathComponent(relative)
@@ -144,7 +144,7 @@ struct Sandbox {
         )
         guard keygen.status == 0 else {
             sandbox.remove()
-            throw SandboxError(message: "ssh-keygen failed: \(keygen.stderr)")
+            throw SSHDConfigCaseError(message: "ssh-keygen failed: \(keygen.stderr)")
         }
         return sandbox
     }
@@ -155,7 +155,7 @@ struct Sandbox {
 }
 
 /// A sandbox that could not be prepared.
-struct SandboxError: Error, CustomStringConvertible {
+struct SSHDConfigCaseError: Error, CustomStringConvertible {
     var message: String
     var description: String { self.message }
 }

@@ -67,7 +67,7 @@ struct SSHDConfigGeneratedDifferentialTests {
 
     @Test("60 generated configs give sshd -T's output, or sshd's refusal")
     func generated() throws {
-        guard let sandbox = try Sandbox.make(copying: "sshd_config-cases/01-empty") else { return }
+        guard let sandbox = try SSHDConfigCase.make(copying: "sshd_config-cases/01-empty") else { return }
         defer { sandbox.remove() }
         var comparedKeys = 0
         var refused = 0

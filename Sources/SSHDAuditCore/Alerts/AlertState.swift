@@ -72,6 +72,10 @@ public struct AlertState: Sendable, Hashable {
     ) -> [AlertTransition] {
         var present: [AlertKey: Finding] = [:]
         var undecided: Set<AlertKey> = []
+        var healthy: [AlertKey: Finding] = [:]
+        for finding in findings where finding.severity == .ok {
+            healthy[finding.alertKey] = finding
+        }
         for finding in findings where finding.severity != .ok {
             if finding.severity == .unknown && !alertOnUnknown {
                 undecided.insert(finding.alertKey)
@@ -126,7 +130,12 @@ public struct AlertState: Sendable, Hashable {
             case (var record?, nil):
                 switch record.phase {
                 case .raised:
-                    resolved.append(AlertTransition(kind: .resolved, finding: record.finding))
+                    // The entry keeps the problem's summary (its MESSAGE says "resolved: was ..."), but its fact
+                    // fields are today's where the check reported them: the catalog reads them as the state now
+                    // ("@SSHD_UNIT@ is active again (@SSHD_UNIT_STATE@)"), so the raised figures were wrong there.
+                    var announced = record.finding
+                    if let now = healthy[key] { announced.fields.merge(now.fields) { $1 } }
+                    resolved.append(AlertTransition(kind: .resolved, finding: announced))
                     record.phase = .resolved(at: now)
                     self.records[key] = record
                 case .held(let resolvedAt):

@@ -41,13 +41,12 @@ public struct PortMismatchCheck: HealthCheck {
 
         guard !problems.isEmpty else {
             let listening = fields[FindingField.listeningAddresses] ?? ""
-            return [
-                self.finding(
-                    .ok,
-                    "sshd holds its ports: \(listening.isEmpty ? "none configured" : listening)",
-                    fields: fields
-                )
-            ]
+            // A stopped sshd holds nothing and that is sshd-down's alert; "none configured" read as a config fact.
+            let summary =
+                snapshot.sshdIsUp
+                ? "sshd holds its ports: \(listening.isEmpty ? "none configured" : listening)"
+                : "sshd is not running: no port to hold (see sshd-down)"
+            return [self.finding(.ok, summary, fields: fields)]
         }
         return [self.finding(.critical, problems.joined(separator: "; "), fields: fields)]
     }

@@ -127,12 +127,21 @@ public actor Auditor {
             if let problem = recent.problem { problems.append(problem) }
         }
 
-        let collected = SnapshotCollector(configuration: self.configuration).collect(
-            time: now,
-            service: units.service,
-            socket: units.socket,
-            logEvents: logEvents
-        )
+        let collector = SnapshotCollector(configuration: self.configuration)
+        var collected = collector.collect(time: now, service: units.service, socket: units.socket, logEvents: logEvents)
+        // The other sources are read after the units, `sshd -t` taking tens of milliseconds in between: a unit
+        // that changed state meanwhile makes a snapshot of two moments (sshd read as running, then /run/sshd
+        // found already removed by its stop: "missing while sshd runs"). Such a snapshot is taken again, once,
+        // from the state the unit moved to.
+        let settled = self.units.read()
+        if settled.problem == nil, settled.service != units.service || settled.socket != units.socket {
+            collected = collector.collect(
+                time: now,
+                service: settled.service,
+                socket: settled.socket,
+                logEvents: logEvents
+            )
+        }
         problems += collected.problems
         let report = HealthChecks.evaluate(collected.snapshot)
         let transitions = self.alerts.update(

@@ -51,6 +51,16 @@ struct ConfigChecksTests {
         #expect(ConfigInvalidCheck().evaluate(snapshot).first?.severity == .critical)
     }
 
+    @Test("sshd stopped: port-mismatch is ok and says sshd is not running, not that no port is configured")
+    func stoppedHoldsNothing() throws {
+        var snapshot = SnapshotBuilder.healthy()
+        snapshot.service = UnitHealth(name: "ssh.service", activeState: "inactive", subState: "dead")
+        snapshot.listeners = []
+        let finding = try #require(SnapshotBuilder.only(PortMismatchCheck().evaluate(snapshot)))
+        #expect(finding.severity == .ok)
+        #expect(finding.summary == "sshd is not running: no port to hold (see sshd-down)")
+    }
+
     @Test("as configured: both ok; a host without IPv6 missing [::]:22 is still as configured")
     func asConfigured() {
         var snapshot = SnapshotBuilder.healthy()

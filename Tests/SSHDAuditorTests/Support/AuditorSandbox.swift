@@ -158,13 +158,13 @@ final class AuditorSandbox: Sendable {
     }
 
     /// Every alert the unit wrote at or after `since` (µs), read with `journalctl -u sshd-auditor -o json`.
-    func alerts(since: UInt64, messageID: String? = nil) throws -> [JournalEntry] {
+    func alerts(since: UInt64, messageID: String? = nil) throws -> [JournalJSONEntry] {
         var command = ["journalctl", "-u", "sshd-auditor.service", "-o", "json", "--no-pager", "-q"]
         // Whole seconds, one earlier: the exact cut is made on __REALTIME_TIMESTAMP below.
         command.append("--since=@\(since / 1_000_000 - 1)")
         command.append(messageID.map { "MESSAGE_ID=\($0)" } ?? "SYSLOG_IDENTIFIER=\(AlertTransition.syslogIdentifier)")
         let output = try self.sandbox.runChecked(command)
-        return output.split(separator: "\n").compactMap { JournalEntry(json: $0) }
+        return output.split(separator: "\n").compactMap { JournalJSONEntry(json: $0) }
             // The daemon's own log lines share the identifier; alerts carry SSHD_AUDITOR_CHECK.
             .filter { $0.realtimeMicroseconds >= since && $0["SSHD_AUDITOR_CHECK"] != nil }
     }
@@ -177,7 +177,7 @@ final class AuditorSandbox: Sendable {
         since: UInt64,
         timeout: Duration = .seconds(20),
         sourceLocation: SourceLocation = #_sourceLocation
-    ) async throws -> JournalEntry {
+    ) async throws -> JournalJSONEntry {
         let messageID = transition == "resolved" ? check.resolvedMessageID : check.raisedMessageID
         let deadline = ContinuousClock.now + timeout
         while true {

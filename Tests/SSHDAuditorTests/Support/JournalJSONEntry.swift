@@ -2,7 +2,7 @@ import Foundation
 
 /// One entry of `journalctl -o json` (one JSON object a line): its text fields by name. Binary fields
 /// (arrays of bytes) and repeated fields are left out; alerts have neither.
-struct JournalEntry: Sendable, CustomStringConvertible {
+struct JournalJSONEntry: Sendable, CustomStringConvertible {
     /// Field name to value.
     var fields: [String: String]
 
