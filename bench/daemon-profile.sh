@@ -5,13 +5,15 @@
 #   - the daemon's memory by mapping (/proc/PID/smaps: the largest Rss, anonymous vs file) after each.
 # Prints the top of each perf report and the mappings. Bounded (LIMIT s, default 300), cleans up (trap).
 #
-#   bench/daemon-profile.sh          WINDOW=30 RATE=5000
+#   bench/daemon-profile.sh          WINDOW=30 RATE=5000, sshd's log in the journal
+#   LOG=file bench/daemon-profile.sh  the same with LogSource=file, the flood appended to /var/log/auth.log
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 window="${WINDOW:-30}"
 rate="${RATE:-5000}"
+log="${LOG:-journal}"
 limit="${LIMIT:-300}"
 [ "$(id -u)" -eq 0 ] || {
     echo "bench/daemon-profile: needs root" >&2
@@ -43,6 +45,9 @@ inside() { timeout 60 nsenter -t "$pid" -a -r -w /bin/sh -c "$*"; }
 pid=$(bash scripts/sandbox.sh boot "$dir")
 make --no-print-directory install-files DESTDIR="/proc/$pid/root" PREFIX=/usr >/dev/null
 inside "mkdir -p /etc/systemd/journald.conf.d && printf '[Journal]\nRateLimitIntervalSec=0\n' >/etc/systemd/journald.conf.d/bench.conf"
+if [ "$log" = file ]; then
+    inside "mkdir -p /etc/sshd-auditor.conf.d && printf '[Sources]\nLogSource=file\n' >/etc/sshd-auditor.conf.d/bench-file.conf && : >/var/log/auth.log && chgrp adm /var/log/auth.log && chmod 0640 /var/log/auth.log"
+fi
 inside "systemd-sysusers && journalctl --update-catalog && systemctl daemon-reload && systemctl restart systemd-journald && systemctl enable --now sshd-auditor" >&2
 sleep 3
 # The daemon's PID as the host sees it: the sandbox's MainPID is in its own pid namespace.
@@ -80,8 +85,12 @@ perf record -q -F 999 -g -p "$host_pid" -o "$work/idle.data" -- sleep "$window" 
 report "$work/idle.data"
 mappings idle
 
-echo "=== flood, ${window} s at $rate lines/s into the journal"
-python3 bench/flood.py --rate "$rate" --seconds "$window" --format message - | nsenter -t "$pid" -a -r -w logger -t sshd &
+echo "=== flood, ${window} s at $rate lines/s into the $log"
+if [ "$log" = file ]; then
+    python3 bench/flood.py --rate "$rate" --seconds "$window" --format syslog "/proc/$pid/root/var/log/auth.log" &
+else
+    python3 bench/flood.py --rate "$rate" --seconds "$window" --format message - | nsenter -t "$pid" -a -r -w logger -t sshd &
+fi
 flood=$!
 perf record -q -F 999 -g -p "$host_pid" -o "$work/flood.data" -- sleep "$window" 2>/dev/null
 wait "$flood"
