@@ -2,7 +2,10 @@
 # Where the daemon's time and memory go, for the targets bench/daemon.sh reports missed: boots the sandbox,
 # installs the release build, then from the host (the daemon's host PID, symbols through /proc/PID/root):
 #   - perf record -g of the daemon for WINDOW s idle, then for WINDOW s under RATE sshd lines/s (journal);
-#   - the daemon's memory by mapping (/proc/PID/smaps: the largest Rss, anonymous vs file) after each.
+#   - the daemon's memory by mapping (/proc/PID/smaps: the largest Rss, anonymous vs file) after each;
+#   - cold start: COLD_TRIALS starts, each with the wall time from exec to READY=1 beside the CPU the daemon
+#     and its `sshd -t` child had used by then (utime+stime, cutime+cstime): CPU well below wall time means
+#     the start waited (for the CPU on a loaded machine, for the child, for the bus), not computed.
 # Prints the top of each perf report and the mappings. Bounded (LIMIT s, default 300), cleans up (trap).
 #
 #   bench/daemon-profile.sh          WINDOW=30 RATE=5000, sshd's log in the journal
@@ -50,21 +53,25 @@ if [ "$log" = file ]; then
 fi
 inside "systemd-sysusers && journalctl --update-catalog && systemctl daemon-reload && systemctl restart systemd-journald && systemctl enable --now sshd-auditor" >&2
 sleep 3
-# The daemon's PID as the host sees it: the sandbox's MainPID is in its own pid namespace.
-inner=$(inside "systemctl show -p MainPID --value sshd-auditor")
-host_pid=""
-for status in /proc/[0-9]*/status; do
-    if awk -v inner="$inner" '/^NSpid:/ { exit !($NF == inner && NF == 3) } END {}' "$status" 2>/dev/null &&
-        [ "$(awk '/^Name:/ { print $2 }' "$status")" = sshd-auditor ]; then
-        host_pid=$(basename "$(dirname "$status")")
-        break
-    fi
-done
-[ -n "$host_pid" ] || {
-    echo "bench/daemon-profile: cannot find the daemon's host PID" >&2
-    exit 1
+
+# The daemon's PID as the host sees it (the sandbox's MainPID is in its own pid namespace), into host_pid.
+find_host_pid() {
+    local inner status
+    inner=$(inside "systemctl show -p MainPID --value sshd-auditor")
+    host_pid=""
+    for status in /proc/[0-9]*/status; do
+        if awk -v inner="$inner" '/^NSpid:/ { exit !($NF == inner && NF == 3) }' "$status" 2>/dev/null &&
+            [ "$(awk '/^Name:/ { print $2 }' "$status")" = sshd-auditor ]; then
+            host_pid=$(basename "$(dirname "$status")")
+            break
+        fi
+    done
+    [ -n "$host_pid" ] || {
+        echo "bench/daemon-profile: cannot find the daemon's host PID" >&2
+        exit 1
+    }
+    echo "daemon: sandbox PID $inner, host PID $host_pid" >&2
 }
-echo "daemon: sandbox PID $inner, host PID $host_pid" >&2
 
 mappings() {
     echo "--- $1: /proc/PID/smaps, the ten largest mappings by Rss (kB)"
@@ -79,6 +86,20 @@ report() {
     perf report -i "$1" --no-children --sort comm,dso,symbol -g none --percent-limit 1.5 --stdio 2>/dev/null |
         grep -v '^#' | grep -v '^$' | head -n 30 || true
 }
+
+echo "=== cold start, ${COLD_TRIALS:-10} trials: exec to READY=1 (ms), CPU by then (ms): self, sshd -t children"
+inside "mkdir -p /etc/systemd/system/sshd-auditor.service.d && printf '[Unit]\nStartLimitIntervalSec=0\n' >/etc/systemd/system/sshd-auditor.service.d/bench-limit.conf && systemctl daemon-reload"
+hz=$(getconf CLK_TCK)
+for _ in $(seq 1 "${COLD_TRIALS:-10}"); do
+    inside "systemctl stop sshd-auditor; systemctl start sshd-auditor"'
+        p=$(systemctl show -p MainPID --value sshd-auditor)
+        cpu=$(awk -v hz='"$hz"' '"'"'{ sub(/.*\) /, ""); printf "%.0f %.0f", ($12 + $13) * 1000 / hz, ($14 + $15) * 1000 / hz }'"'"' /proc/$p/stat)
+        systemctl show -p ExecMainStartTimestampMonotonic -p ActiveEnterTimestampMonotonic sshd-auditor |
+            awk -F= -v cpu="$cpu" '"'"'{ v[$1] = $2 } END { printf "%6.1f   %s\n", (v["ActiveEnterTimestampMonotonic"] - v["ExecMainStartTimestampMonotonic"]) / 1000, cpu }'"'"
+done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+sleep 3
+find_host_pid
 
 echo "=== idle, ${window} s"
 perf record -q -F 999 -g -p "$host_pid" -o "$work/idle.data" -- sleep "$window" 2>/dev/null
