@@ -98,6 +98,19 @@ for _ in $(seq 1 "${COLD_TRIALS:-10}"); do
             awk -F= -v cpu="$cpu" '"'"'{ v[$1] = $2 } END { printf "%6.1f   %s\n", (v["ActiveEnterTimestampMonotonic"] - v["ExecMainStartTimestampMonotonic"]) / 1000, cpu }'"'"
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+# Where those CPU milliseconds go: every CPU sampled during five more starts (the daemon does not exist
+# before its start, so -p cannot follow it), then only the daemon's threads reported.
+inside "systemctl stop sshd-auditor"
+perf record -q -F 999 -a -g -o "$work/start.data" -- \
+    nsenter -t "$pid" -a -r -w /bin/sh -c 'for i in 1 2 3 4 5; do systemctl start sshd-auditor; systemctl stop sshd-auditor; done' 2>/dev/null
+inside "systemctl start sshd-auditor"
+# "(-auditor)" is systemd's child between fork and exec, setting up the unit's sandboxing: it is part of
+# ExecMainStart to READY=1. Percentages of these processes' samples only; the machine's other load is left out.
+echo "--- the starts: samples by process, then the daemon's and its exec setup's top symbols"
+perf report -i "$work/start.data" --comms '(-auditor),sshd-auditor,oot.default-qos,sshd' --percentage relative \
+    --sort comm -g none --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 8 || true
+perf report -i "$work/start.data" --comms '(-auditor),sshd-auditor,oot.default-qos' --percentage relative --no-children \
+    --sort comm,dso,symbol -g none --percent-limit 2 --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 25 || true
 sleep 3
 find_host_pid
 

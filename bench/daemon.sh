@@ -3,6 +3,7 @@
 # real-systemd sandbox (scripts/sandbox.sh), beside fail2ban-server and sshguard for the footprint.
 #
 #   bench/daemon.sh              everything, about 10 minutes; prints the table, writes bench/results/daemon.md
+#                                (with bench/results/daemon-notes.md, the hand-written closing note, appended)
 #   TRIALS=5 WINDOW=10 bench/daemon.sh   a quick run (fewer latency trials, shorter footprint windows)
 #
 # What it does, in order (every wait bounded, the whole run killed after LIMIT seconds, default 900):
@@ -444,6 +445,11 @@ mkdir -p "$(dirname "$results")"
     echo "$(dpkg-query -W -f '${Version}' sshguard 2>/dev/null || echo '?') run on the host against the sandbox's auth.log."
     echo
     cat "$table"
+    # The hand-written reading of the figures and of bench/daemon-profile.sh, kept beside the generated part.
+    if [ -f "$repo/bench/results/daemon-notes.md" ]; then
+        echo
+        cat "$repo/bench/results/daemon-notes.md"
+    fi
 } >"$results"
 echo
 cat "$table"
