@@ -18,6 +18,7 @@ struct HostileInputTests {
     @Test("an sshd_config that includes itself: sshd's depth-limit error at file:line, quickly, through the loader")
     func selfInclude() throws {
         let tree = try TemporaryTree()
+        defer { tree.remove() }
         try tree.write("etc/ssh/sshd_config", "Port 22\nInclude /etc/ssh/sshd_config\n")
         let (result, elapsed) = Self.timed { SSHDConfigLoader(root: tree.path).load() }
         #expect(elapsed < Self.includeTimeLimit)
@@ -31,6 +32,7 @@ struct HostileInputTests {
     @Test("a chain of mutual includes a -> b -> c -> a: the loop is named at the line that closes it")
     func mutualIncludes() throws {
         let tree = try TemporaryTree()
+        defer { tree.remove() }
         try tree.write("etc/ssh/sshd_config", "Port 22\nInclude a.conf\n")
         try tree.write("etc/ssh/a.conf", "# a\nInclude /etc/ssh/b.conf\n")
         try tree.write("etc/ssh/b.conf", "# b\n\nInclude c.conf\n")
@@ -46,6 +48,7 @@ struct HostileInputTests {
     @Test("Include /dir/*.conf over 5,000 files: all read in order, within the time limit")
     func hugeGlob() throws {
         let tree = try TemporaryTree()
+        defer { tree.remove() }
         try tree.write("etc/ssh/sshd_config", "Include /etc/ssh/sshd_config.d/*.conf\nMaxSessions 99\n")
         for index in 0..<5_000 {
             // First value wins in sshd: 0000.conf sets MaxSessions and MaxAuthTries; the last file adds a port.
@@ -64,6 +67,7 @@ struct HostileInputTests {
     @Test("a 5,000-file glob where one file includes the glob again: the depth limit stops it at once")
     func recursiveHugeGlob() throws {
         let tree = try TemporaryTree()
+        defer { tree.remove() }
         try tree.write("etc/ssh/sshd_config", "Include /etc/ssh/sshd_config.d/*.conf\n")
         for index in 0..<5_000 {
             let text = index == 0 ? "Include /etc/ssh/sshd_config.d/*.conf\n" : "MaxSessions \(index)\n"
@@ -80,6 +84,7 @@ struct HostileInputTests {
     func selfIncludeCommand() throws {
         guard Self.haveBinary() else { return }
         let tree = try TemporaryTree()
+        defer { tree.remove() }
         let config = tree.path + "/sshd_config"
         try tree.write("sshd_config", "Port 22\nInclude \(config)\n")
         let started = ContinuousClock.now
@@ -97,6 +102,7 @@ struct HostileInputTests {
     func hugeGlobCommand() throws {
         guard Self.haveBinary() else { return }
         let tree = try TemporaryTree()
+        defer { tree.remove() }
         let config = tree.path + "/sshd_config"
         try tree.write("sshd_config", "Include \(tree.path)/d/*.conf\n")
         for index in 0..<5_000 {
@@ -121,6 +127,7 @@ struct HostileInputTests {
             )
         else { return }
         let tree = try TemporaryTree()
+        defer { tree.remove() }
         // nobody must reach the binary and the directory, but not the file.
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tree.path)
         let binary = tree.path + "/sshd-auditor"
@@ -156,6 +163,7 @@ struct HostileInputTests {
             return
         }
         let tree = try TemporaryTree()
+        defer { tree.remove() }
         let log = tree.path + "/auth.log"
         try tree.write("auth.log", Self.failedLine(port: 1))
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: log)
@@ -209,6 +217,7 @@ struct HostileInputTests {
     func oneHugeLine() throws {
         guard Self.haveBinary() else { return }
         let tree = try TemporaryTree()
+        defer { tree.remove() }
         let path = tree.path + "/auth.log"
         let chunk = [UInt8](repeating: UInt8(ascii: "A"), count: 1 << 20)
         let handle = try Self.create(path)
@@ -231,6 +240,7 @@ struct HostileInputTests {
     private func measureMemory(logSize: Int) throws {
         guard Self.haveBinary() else { return }
         let tree = try TemporaryTree()
+        defer { tree.remove() }
         let free = try Self.freeBytes(tree.path)
         guard TestEnvironment.require(free > logSize * 2, "needs \(logSize * 2) bytes free in \(tree.path)") else {
             return
@@ -412,8 +422,9 @@ struct HostileLog {
     }
 }
 
-/// A temporary directory, removed when the value is dropped.
-final class TemporaryTree {
+/// A unique temporary directory; the test removes it with ``remove()`` in a `defer` (not in a `deinit`, which
+/// may run as soon as the value's last use, before a child process is done with the path).
+struct TemporaryTree {
     let path: String
 
     init() throws {
@@ -421,7 +432,8 @@ final class TemporaryTree {
         try FileManager.default.createDirectory(atPath: self.path, withIntermediateDirectories: true)
     }
 
-    deinit {
+    /// Deletes the directory and everything in it.
+    func remove() {
         try? FileManager.default.removeItem(atPath: self.path)
     }
 
