@@ -72,8 +72,9 @@ struct EventsCommand: ParsableCommand {
         // ranges of the current line, rendered straight from the line's bytes: no strings are ever made.
         var event = SSHDLogEventRanges(kind: .other)
         for file in self.files {
+            var truncated = 0
             do {
-                try reader.forEachLine(inFile: file) { line in
+                try reader.forEachLine(inFile: file, truncatedLines: &truncated) { line in
                     switch parser.parse(line: line, into: &event) {
                     case .sshd:
                         summary.recordEvent(event.kind)
@@ -94,6 +95,15 @@ struct EventsCommand: ParsableCommand {
                 failed = true
                 try output.flush()
                 errors.buffer.append("sshd-auditor events: \(file): \(error)\n")
+                try errors.flush()
+            }
+            if truncated > 0 {
+                // Not a failure: the lines were read, only their tails past the limit were not.
+                try output.flush()
+                errors.buffer.append(
+                    "sshd-auditor events: \(file): \(truncated) line(s) longer than \(reader.maximumLineLength) bytes"
+                        + " cut to that length\n"
+                )
                 try errors.flush()
             }
         }

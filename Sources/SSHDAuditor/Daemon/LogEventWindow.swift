@@ -5,9 +5,11 @@ import SSHDAuditCore
 /// the oldest events go first, and ``droppedCount`` says how many. Only the kinds some check reads are kept:
 /// successful logins and ordinary disconnects, the bulk of a busy server's log, would only fill it.
 ///
-/// The bound: `capacity` events of a few hundred bytes each (about 6 MiB at the default 20,000), whatever
-/// the log's rate. A burst check needs only its threshold (10 by default) of recent failures per source,
-/// so a full window still detects every burst; it undercounts the largest ones.
+/// Each event's text is cut to ``SSHDLogEvent/maximumTextBytes`` (no line sshd writes is longer), so the
+/// bound is in bytes as well: at most `capacity` x (an event's fixed size + 1 KiB of text + a 255-byte host
+/// name), under 30 MiB at the default 20,000 and a few MiB for real sshd lines, whatever the log's rate. A
+/// burst check needs only its threshold (10 by default) of recent failures per source, so a full window
+/// still detects every burst; it undercounts the largest ones.
 struct LogEventWindow {
     /// The kinds the checks read (see Sources/SSHDAuditCore/Checks); everything else is not kept.
     static let retainedKinds: Set<SSHDLogEventKind> = [
@@ -28,7 +30,11 @@ struct LogEventWindow {
 
     /// Adds events (in log order) and forgets those older than the window before `now`.
     mutating func append(_ newEvents: [TimedLogEvent], now: Duration) {
-        self.events.append(contentsOf: newEvents.lazy.filter { Self.retainedKinds.contains($0.event.kind) })
+        self.events.append(
+            contentsOf: newEvents.lazy
+                .filter { Self.retainedKinds.contains($0.event.kind) }
+                .map { TimedLogEvent(time: $0.time, event: $0.event.bounded()) }
+        )
         let since = now - self.duration
         if let firstKept = self.events.firstIndex(where: { $0.time >= since }) {
             self.events.removeFirst(firstKept)

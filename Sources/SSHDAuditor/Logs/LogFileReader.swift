@@ -8,11 +8,17 @@ import SystemPackage
 public struct LogFileReader: Sendable {
     /// Bytes per `read(2)`.
     public let chunkSize: Int
+    /// The longest line handed out; longer ones are cut to it (see ``LineSplitter``). With the chunk it bounds
+    /// the reader's memory, whatever the file holds.
+    public let maximumLineLength: Int
 
-    /// - Parameter chunkSize: bytes per `read(2)` (at least 1); 1 MiB amortises the system call and stays in
-    ///   the L2 cache.
-    public init(chunkSize: Int = 1 << 20) {
+    /// - Parameters:
+    ///   - chunkSize: bytes per `read(2)` (at least 1); 1 MiB amortises the system call and stays in the L2
+    ///     cache.
+    ///   - maximumLineLength: the longest line handed out (at least 1).
+    public init(chunkSize: Int = 1 << 20, maximumLineLength: Int = LineSplitter.defaultMaximumLineLength) {
         self.chunkSize = max(chunkSize, 1)
+        self.maximumLineLength = max(maximumLineLength, 1)
     }
 
     /// Calls `body` with each line of the file at `path` (`-` reads standard input) and returns how many lines
@@ -22,11 +28,24 @@ public struct LogFileReader: Sendable {
         inFile path: String,
         _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
     ) throws -> Int {
+        var truncated = 0
+        return try self.forEachLine(inFile: path, truncatedLines: &truncated, body)
+    }
+
+    /// Like ``forEachLine(inFile:_:)``, and adds to `truncatedLines` the lines cut to ``maximumLineLength``.
+    @discardableResult
+    public func forEachLine(
+        inFile path: String,
+        truncatedLines: inout Int,
+        _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws -> Int {
         if path == "-" {
-            return try self.forEachLine(in: .standardInput, body)
+            return try self.forEachLine(in: .standardInput, truncatedLines: &truncatedLines, body)
         }
         let descriptor = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
-        return try descriptor.closeAfter { try self.forEachLine(in: descriptor, body) }
+        return try descriptor.closeAfter {
+            try self.forEachLine(in: descriptor, truncatedLines: &truncatedLines, body)
+        }
     }
 
     /// Calls `body` with each line read from `descriptor` until end of file; the caller keeps ownership.
@@ -35,9 +54,22 @@ public struct LogFileReader: Sendable {
         in descriptor: FileDescriptor,
         _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
     ) throws -> Int {
+        var truncated = 0
+        return try self.forEachLine(in: descriptor, truncatedLines: &truncated, body)
+    }
+
+    /// Like ``forEachLine(in:_:)``, and adds to `truncatedLines` the lines cut to ``maximumLineLength``.
+    @discardableResult
+    public func forEachLine(
+        in descriptor: FileDescriptor,
+        truncatedLines: inout Int,
+        _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws -> Int {
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: self.chunkSize)
         defer { buffer.deallocate() }
-        var splitter = LineSplitter()
+        var splitter = LineSplitter(maximumLineLength: self.maximumLineLength)
+        // Counted even when reading fails part way: the lines already handed out were cut.
+        defer { truncatedLines += splitter.truncatedLineCount }
         while true {
             let count = try descriptor.read(into: UnsafeMutableRawBufferPointer(buffer), retryOnInterrupt: true)
             if count == 0 { break }
