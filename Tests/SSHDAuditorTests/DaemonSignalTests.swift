@@ -81,6 +81,33 @@ struct DaemonSignalTests {
         #expect(daemon.isRunning)
     }
 
+    @Test("a SIGHUP as soon as the first status.json appears never kills the daemon (five starts)")
+    func survivesEarlySIGHUP() async throws {
+        guard Self.binaryExists() else { return }
+        // status.json is written by the first cycle, just before READY=1, when systemd starts accepting
+        // `systemctl reload`. A daemon that traps SIGHUP only later dies of it (seen: three starts in eight),
+        // so the file is watched without sleeping and the signal sent the moment it appears.
+        for round in 1...5 {
+            let workspace = try AuditorWorkspace(
+                enabled: [.authFailureBurst],
+                settings: ["[Daemon]", "PollInterval=1h"]
+            )
+            defer { workspace.remove() }
+            let daemon = try AuditorDaemon(workspace: workspace)
+            defer { daemon.stop() }
+            let deadline = ContinuousClock.now + .seconds(30)
+            while access(workspace.statusFile, F_OK) != 0, daemon.isRunning, ContinuousClock.now < deadline {}
+            daemon.send(SIGHUP)
+            let reloaded = try await eventually(timeout: .seconds(15)) {
+                daemon.log.contains("configuration reloaded") || !daemon.isRunning
+            }
+            #expect(
+                reloaded && daemon.isRunning,
+                "round \(round): exit status \(String(describing: daemon.exitStatus)):\n\(daemon.log)"
+            )
+        }
+    }
+
     @Test("SIGTERM: the daemon exits 0 within two seconds")
     func exitsOnSIGTERM() async throws {
         guard Self.binaryExists() else { return }
