@@ -58,6 +58,9 @@ public struct AuditService: Service {
     }
 
     public func run() async throws {
+        // SIGHUP is trapped before READY=1: systemd accepts `systemctl reload` from the moment the service is
+        // ready, and until the signal is trapped its default action ends the process.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         // The first cycle proves every source works (or says which does not) before READY=1.
         let first = await self.auditor.runCycle()
         self.log(first, reason: "start")
@@ -85,7 +88,7 @@ public struct AuditService: Service {
                 }
             }
             group.addTask {
-                for await _ in await UnixSignalsSequence(trapping: .sighup) { continuation.yield(.reload) }
+                for await _ in hangups { continuation.yield(.reload) }
             }
             group.addTask {
                 for await _ in AsyncTimerSequence(interval: .seconds(1), clock: .continuous) {
