@@ -99,6 +99,9 @@ public struct AuditService: Service {
             var lastCycle = ContinuousClock.now
             // Watched units in a transitional state, by id: unit and log wake-ups wait for them to settle.
             var settling: Set<String> = []
+            // Whether the bus is known to be gone: the watcher retries with backoff and reports each failed
+            // attempt, but only the first loss is news (a warning and a cycle that reports "unknown").
+            var busLost = false
             for await wakeup in wakeups.cancelOnGracefulShutdown() {
                 var reason: String?
                 switch wakeup {
@@ -111,13 +114,18 @@ public struct AuditService: Service {
                     }
                 case .unit(.connected(let statuses)):
                     settling = Set(statuses.filter(Self.isTransitional).map(\.id))
+                    if busLost { self.logger.notice("system bus connected again") }
+                    busLost = false
                     reason = "bus connected"
                 case .unit(.disconnected(let error, let retryAfter)):
-                    self.logger.warning(
-                        "lost the system bus; reconnecting",
-                        metadata: ["error": "\(error)", "retry.after": "\(retryAfter)"]
-                    )
-                    reason = "bus lost"
+                    let metadata: Logger.Metadata = ["error": "\(error)", "retry.after": "\(retryAfter)"]
+                    if busLost {
+                        self.logger.debug("system bus still unreachable", metadata: metadata)
+                    } else {
+                        self.logger.warning("system bus unreachable; retrying with backoff", metadata: metadata)
+                        busLost = true
+                        reason = "bus lost"
+                    }
                 case .reload:
                     interval = await self.reload() ?? interval
                     reason = "reload"
