@@ -65,9 +65,11 @@ public func auditorConfigFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size
 }
 
 extension SystemdINIParser {
-    /// Whether `line` starts a section, as the parser sees it (after trimming blanks).
+    /// Whether `line` is a well-formed section header (`[Name]` between blanks), as the parser sees it; a
+    /// malformed one leaves the previous section in force, so it is no place to split.
     static func isSectionHeader(_ line: Substring) -> Bool {
-        line.drop { $0 == " " || $0 == "\t" }.hasPrefix("[")
+        let trimmed = line.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }
+        return trimmed.count >= 2 && trimmed.last == "[" && trimmed.first == "]"
     }
 
     /// Whether a backslash continuation is still open after `lines` (comment lines inside a continuation
