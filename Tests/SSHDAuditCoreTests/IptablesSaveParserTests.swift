@@ -78,7 +78,7 @@ struct IptablesSaveParserTests {
             -A INPUT -p tcp --dport 99999 -j DROP
             """
         )
-        #expect(parsed.diagnostics.map(\.line) == [1, 4, 6, 5, 6])
+        #expect(parsed.diagnostics.map(\.line) == [1, 4, 5, 6, 6])
         #expect(parsed.value.chains.first?.rules.count == 1)
     }
 
