@@ -119,4 +119,16 @@ struct AuditorConfigurationTests {
         #expect(Set(names).count == names.count)
         #expect(Set(AuditorConfigurationKey.all.map(\.section)) == Set(AuditorConfigurationKey.sections))
     }
+
+    /// Found by the auditor-config fuzz target: syntax diagnostics were listed before bad-value ones.
+    @Test("diagnostics come in line order, syntax and value errors mixed")
+    func diagnosticsInLineOrder() {
+        let text = """
+            [Daemon]
+            PollInterval=soon
+            not an assignment
+            """
+        let parsed = AuditorConfiguration.parse(text, file: "a.conf")
+        #expect(parsed.diagnostics.map(\.line) == [2, 3])
+    }
 }

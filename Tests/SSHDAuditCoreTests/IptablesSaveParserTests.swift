@@ -78,7 +78,21 @@ struct IptablesSaveParserTests {
             -A INPUT -p tcp --dport 99999 -j DROP
             """
         )
-        #expect(parsed.diagnostics.map(\.line) == [1, 4, 6, 5, 6])
+        #expect(parsed.diagnostics.map(\.line) == [1, 4, 5, 6, 6])
         #expect(parsed.value.chains.first?.rules.count == 1)
+    }
+
+    /// Found by the iptables-save fuzz target: the end-of-table note came before an earlier rule's warning.
+    @Test("diagnostics come in line order when a table is left open")
+    func diagnosticsInLineOrder() {
+        let text = """
+            *filter
+            :INPUT ACCEPT [0:0]
+            -A NOSUCH -j DROP
+
+            """
+        let parsed = IptablesSaveParser.parse(text)
+        #expect(parsed.diagnostics.map(\.line) == [3, 4])
+        #expect(parsed.diagnostics.map(\.severity) == [.warning, .note])
     }
 }

@@ -62,4 +62,13 @@ struct JSONReaderTests {
         #expect(JSONReader.read("9223372036854775807").value == .integer(.max))
         #expect(JSONReader.read("18446744073709551616").value == .double(18446744073709551616))
     }
+
+    /// Found by the nft-json fuzz target: a truncated document ending in a newline was reported on the line
+    /// after the last one.
+    @Test("a document cut short after its last newline is reported on its last line")
+    func truncatedAfterNewline() {
+        let parsed = JSONReader.read("{\"nftables\": [\n{\"a\": 1}\n")
+        #expect(parsed.value == nil)
+        #expect(parsed.diagnostics.map(\.line) == [2])
+    }
 }

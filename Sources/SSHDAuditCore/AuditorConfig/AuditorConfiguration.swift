@@ -129,6 +129,8 @@ public struct AuditorConfiguration: Sendable, Hashable {
                 )
             }
         }
-        return Parsed(value: configuration, diagnostics: diagnostics)
+        // Syntax diagnostics came first and key/value ones after; `Parsed` promises input order.
+        let ordered = diagnostics.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
+        return Parsed(value: configuration, diagnostics: ordered.map(\.element))
     }
 }

@@ -92,7 +92,10 @@ public enum IptablesSaveParser {
             )
             chains[index].rules.append(rule)
         }
-        return Parsed(value: FirewallRuleset(chains: chains), diagnostics: diagnostics)
+        // Rules are checked after every chain is known, so their diagnostics follow the end-of-table ones;
+        // `Parsed` promises input order.
+        let ordered = diagnostics.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
+        return Parsed(value: FirewallRuleset(chains: chains), diagnostics: ordered.map(\.element))
     }
 
     /// Whether the header comment says the rules live in nftables (`iptables-save v1.8.9 (nf_tables)`).

@@ -50,7 +50,12 @@ public enum JSONReader {
         var isAtEnd: Bool { self.index >= self.bytes.count }
 
         func failure(_ message: String) -> Failure {
-            Failure(line: self.line, message: message)
+            // At the end of a document that ends in a newline the cursor is on a line the file does not have;
+            // name the last line instead.
+            if self.isAtEnd, self.bytes.last == UInt8(ascii: "\n"), self.line > 1 {
+                return Failure(line: self.line - 1, message: message)
+            }
+            return Failure(line: self.line, message: message)
         }
 
         mutating func skipWhitespace() {
