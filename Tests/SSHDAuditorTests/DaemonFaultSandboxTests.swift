@@ -119,7 +119,10 @@ struct DaemonFaultSandboxTests {
         // Another poll interval after the restart, so any alert it caused has been written.
         try await Task.sleep(for: .seconds(6))
         let alerts = try world.alerts(since: before)
-        #expect(alerts.isEmpty, "an upgrade and restart of sshd raise nothing: \(alerts)")
+        let earlier = try world.alerts(since: before - 60_000_000).map {
+            "\($0.realtimeMicroseconds) \($0["MESSAGE"] ?? "?")"
+        }
+        #expect(alerts.isEmpty, "an upgrade and restart of sshd raise nothing: \(alerts); since \(before) - 60 s: \(earlier)")
     }
 
     @Test("killed with SIGKILL while sshd-down is raised: back again, it does not raise it a second time")
