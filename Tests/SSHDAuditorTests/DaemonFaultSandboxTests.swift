@@ -122,7 +122,38 @@ struct DaemonFaultSandboxTests {
         let earlier = try world.alerts(since: before - 60_000_000).map {
             "\($0.realtimeMicroseconds) \($0["MESSAGE"] ?? "?")"
         }
-        #expect(alerts.isEmpty, "an upgrade and restart of sshd raise nothing: \(alerts); since \(before) - 60 s: \(earlier)")
+        #expect(
+            alerts.isEmpty,
+            "an upgrade and restart of sshd raise nothing: \(alerts); since \(before) - 60 s: \(earlier)"
+        )
+    }
+
+    @Test(
+        "restarts whose start takes a second raise nothing: a poll falling due meanwhile waits for the unit to settle"
+    )
+    func pollDuringSlowStart() async throws {
+        guard let world = try AuditorSandbox.forTest() else { return }
+        let dropIn = "/run/systemd/system/ssh.service.d/e2e-slow-start.conf"
+        defer {
+            _ = try? world.shell("rm -f \(dropIn) && systemctl daemon-reload")
+            _ = try? world.restoreSSHD()
+        }
+        // Each start spends a second in activating/start-pre, longer than a real one and well inside the
+        // daemon's grace (half the 5 s poll interval): over six restarts, polls fall due inside the window
+        // (without the grace, most runs raised "starting"). No start limit: six starts in 15 s pass it.
+        try world.write("[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStartPre=/bin/sleep 1\n", to: dropIn)
+        try world.shellChecked("systemctl daemon-reload && systemctl reset-failed ssh.service")
+        _ = try await DaemonSandboxTests.settledStatus(world, expecting: DaemonSandboxTests.healthy)
+
+        let before = AuditorSandbox.realtimeMicroseconds()
+        for _ in 0..<6 {
+            try world.shellChecked("systemctl restart ssh.service", timeout: .seconds(60))
+            try await Task.sleep(for: .milliseconds(1500))
+        }
+        let status = try await DaemonSandboxTests.settledStatus(world, expecting: DaemonSandboxTests.healthy)
+        #expect(status.status == DaemonSandboxTests.healthy, "\(status.stdout)")
+        let alerts = try world.alerts(since: before)
+        #expect(alerts.isEmpty, "an ordinary (if slow) restart is no alert: \(alerts)")
     }
 
     @Test("killed with SIGKILL while sshd-down is raised: back again, it does not raise it a second time")

@@ -135,6 +135,18 @@ public struct AuditService: Service {
                     }
                 }
                 guard let reason else { continue }
+                // An event reports the state systemd signalled, and the cycle reads the units a moment later:
+                // `systemctl restart ssh` passes through inactive/dead for an instant, and the cycle that woke
+                // read activating/start-pre and raised "starting" (seen in the fault suite). Whatever woke it,
+                // a cycle waits while a unit is in transition, within the grace.
+                if let moving = await self.auditor.unitInTransition() {
+                    let since = settling[moving] ?? ContinuousClock.now
+                    settling[moving] = since
+                    if ContinuousClock.now - since < min(Self.transitionGrace, interval / 2) { continue }
+                } else {
+                    // Nothing moves: an entry whose settling event never came must not hold log wake-ups.
+                    settling = [:]
+                }
                 lastCycle = ContinuousClock.now
                 let cycle = await self.auditor.runCycle()
                 self.log(cycle, reason: reason)
