@@ -19,7 +19,10 @@ import UnixSignals
 /// A unit entering a transitional state (activating, deactivating, reloading) wakes nothing: during
 /// `systemctl restart ssh` those states last a few hundred milliseconds, and a cycle then would raise and
 /// resolve "starting" alerts and see /run/sshd removed while systemd still calls the unit active. The state
-/// the unit settles in brings its own signal; the poll still catches a unit stuck in a transition.
+/// the unit settles in brings its own signal. Nor does any other wake-up run a cycle while the units, read
+/// just before it, show a transition (an event can be stale: a restart passes through inactive/dead for an
+/// instant): it waits, for at most ``transitionGrace`` (capped at half the cycle interval), so a unit stuck
+/// in a transition is still reported.
 public struct AuditService: Service {
     /// Why the loop woke up.
     enum Wakeup: Sendable {
