@@ -126,9 +126,9 @@ public struct AuditService: Service {
                     reason = "reload"
                 case .tick:
                     if ContinuousClock.now - lastCycle >= interval {
-                        // A poll landing in the few hundred milliseconds of `systemctl restart ssh` raised
-                        // "ssh.service is starting" and resolved it a moment later (seen in the fault suite):
-                        // it waits for the unit to settle, but not for long, so a stuck unit is still reported.
+                        // A poll landing in the few hundred milliseconds of `systemctl restart ssh` would raise
+                        // "ssh.service is starting" and resolve it a moment later: it waits for the unit to
+                        // settle, but not for long, so a stuck unit is still reported.
                         let grace = min(Self.transitionGrace, interval / 2)
                         if let oldest = settling.values.min(), ContinuousClock.now - oldest < grace { continue }
                         reason = "poll"
