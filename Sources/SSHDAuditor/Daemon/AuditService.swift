@@ -19,7 +19,10 @@ import UnixSignals
 /// A unit entering a transitional state (activating, deactivating, reloading) wakes nothing: during
 /// `systemctl restart ssh` those states last a few hundred milliseconds, and a cycle then would raise and
 /// resolve "starting" alerts and see /run/sshd removed while systemd still calls the unit active. The state
-/// the unit settles in brings its own signal; the poll still catches a unit stuck in a transition.
+/// the unit settles in brings its own signal. Nor does any other wake-up run a cycle while the units, read
+/// just before it, show a transition (an event can be stale: a restart passes through inactive/dead for an
+/// instant): it waits, for at most ``transitionGrace`` (capped at half the cycle interval), so a unit stuck
+/// in a transition is still reported.
 public struct AuditService: Service {
     /// Why the loop woke up.
     enum Wakeup: Sendable {
@@ -97,8 +100,9 @@ public struct AuditService: Service {
             }
 
             var lastCycle = ContinuousClock.now
-            // Watched units in a transitional state, by id: unit and log wake-ups wait for them to settle.
-            var settling: Set<String> = []
+            // Watched units in a transitional state, by id, with when they entered it: unit and log wake-ups
+            // wait for them to settle, and so does the poll, for a moment (``transitionGrace``).
+            var settling: [String: ContinuousClock.Instant] = [:]
             // Whether the bus is known to be gone: the watcher retries with backoff and reports each failed
             // attempt, but only the first loss is news (a warning and a cycle that reports "unknown").
             var busLost = false
@@ -107,13 +111,15 @@ public struct AuditService: Service {
                 switch wakeup {
                 case .unit(.changed(let status)):
                     if Self.isTransitional(status) {
-                        settling.insert(status.id)
+                        if settling[status.id] == nil { settling[status.id] = ContinuousClock.now }
                     } else {
-                        settling.remove(status.id)
+                        settling[status.id] = nil
                         reason = "\(status.id) \(status.activeState)/\(status.subState)"
                     }
                 case .unit(.connected(let statuses)):
-                    settling = Set(statuses.filter(Self.isTransitional).map(\.id))
+                    let now = ContinuousClock.now
+                    settling = Dictionary(statuses.filter(Self.isTransitional).map { ($0.id, now) }) { first, _ in first
+                    }
                     if busLost { self.logger.notice("system bus connected again") }
                     busLost = false
                     reason = "bus connected"
@@ -131,6 +137,11 @@ public struct AuditService: Service {
                     reason = "reload"
                 case .tick:
                     if ContinuousClock.now - lastCycle >= interval {
+                        // A poll landing in the few hundred milliseconds of `systemctl restart ssh` would raise
+                        // "ssh.service is starting" and resolve it a moment later: it waits for the unit to
+                        // settle, but not for long, so a stuck unit is still reported.
+                        let grace = min(Self.transitionGrace, interval / 2)
+                        if let oldest = settling.values.min(), ContinuousClock.now - oldest < grace { continue }
                         reason = "poll"
                     } else if await self.auditor.pollLog() > 0 && settling.isEmpty {
                         // While a unit settles, the events wait in the window for the cycle its settling brings.
@@ -138,6 +149,18 @@ public struct AuditService: Service {
                     }
                 }
                 guard let reason else { continue }
+                // An event reports the state systemd signalled, and the cycle reads the units a moment later:
+                // `systemctl restart ssh` passes through inactive/dead for an instant, and the cycle that woke
+                // read activating/start-pre and raised "starting" (seen in the fault suite). Whatever woke it,
+                // a cycle waits while a unit is in transition, within the grace.
+                if let moving = await self.auditor.unitInTransition() {
+                    let since = settling[moving] ?? ContinuousClock.now
+                    settling[moving] = since
+                    if ContinuousClock.now - since < min(Self.transitionGrace, interval / 2) { continue }
+                } else {
+                    // Nothing moves: an entry whose settling event never came must not hold log wake-ups.
+                    settling = [:]
+                }
                 lastCycle = ContinuousClock.now
                 let cycle = await self.auditor.runCycle()
                 self.log(cycle, reason: reason)
@@ -151,6 +174,11 @@ public struct AuditService: Service {
     }
 
     // MARK: - Helpers
+
+    /// How long a due poll waits for a unit in a transitional state to settle. `systemctl restart ssh` passes
+    /// through deactivating and activating in well under a second; the grace is capped at half the cycle
+    /// interval, so the watchdog (twice the interval at least) is always fed in time.
+    static let transitionGrace: Duration = .seconds(3)
 
     /// Whether systemd is moving the unit between states (`activating`, `deactivating`, `reloading`).
     static func isTransitional(_ status: UnitStatus) -> Bool {

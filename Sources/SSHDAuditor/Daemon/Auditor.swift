@@ -169,6 +169,20 @@ public actor Auditor {
         )
     }
 
+    /// The name of the ssh service or socket unit when systemd is moving it between states right now
+    /// (activating, deactivating, reloading), read over the bus; `nil` when both are settled or cannot be
+    /// read. A unit restarting after a crash (activating/auto-restart) counts as settled: that is a state
+    /// the checks must see.
+    public func unitInTransition() -> String? {
+        let units = self.units.read()
+        for unit in [units.service, units.socket].compactMap({ $0 })
+        where ["activating", "deactivating", "reloading"].contains(unit.activeState) && unit.subState != "auto-restart"
+        {
+            return unit.name
+        }
+        return nil
+    }
+
     /// Whether the log source stopped early last time and has more to read now.
     public var hasPendingLogInput: Bool { self.logSource?.hasPendingInput ?? false }
 
