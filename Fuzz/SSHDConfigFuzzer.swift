@@ -18,8 +18,8 @@ public func sshdConfigFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: I
     var environment = InMemorySSHDConfigEnvironment(
         groups: ["root": ["root"], "alice": ["alice", "sftponly", "wheel"]],
         hosts: [
-            "localhost": [SSHDConfigAddress("127.0.0.1"), SSHDConfigAddress("::1")].compactMap { $0 },
-            "example.org": [SSHDConfigAddress("192.0.2.10")].compactMap { $0 },
+            "localhost": [IPAddress("127.0.0.1"), IPAddress("::1")].compactMap { $0 },
+            "example.org": [IPAddress("192.0.2.10")].compactMap { $0 },
         ]
     )
     environment.files = files
