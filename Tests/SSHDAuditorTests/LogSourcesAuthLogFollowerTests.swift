@@ -90,6 +90,25 @@ struct LogSourcesAuthLogFollowerTests {
         #expect(!follower.hasPendingInput)
     }
 
+    @Test("a backlog of other programs' lines is read in bounded calls that say more is pending")
+    func readBudget() throws {
+        let log = try LogDirectory()
+        let follower = AuthLogFollower(
+            path: log.logPath,
+            stateFilePath: log.stateFile,
+            startPosition: .start,
+            classicYear: .fixed(2026),
+            readSize: 4096
+        )
+        // 20 buffers of other programs' lines, more than one call reads.
+        try log.append(raw: String(repeating: Self.cronLine, count: 20 * 4096 / Self.cronLine.utf8.count))
+        try log.append(ports: 1...1)
+        #expect(try follower.readPorts() == [])
+        #expect(follower.hasPendingInput)
+        #expect(try follower.readPorts() == [1])
+        #expect(!follower.hasPendingInput)
+    }
+
     @Test("a state file that cannot be written is reported; the events are still returned")
     func stateNotSaved() throws {
         let log = try LogDirectory()

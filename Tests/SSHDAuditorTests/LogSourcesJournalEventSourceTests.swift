@@ -37,12 +37,15 @@ struct LogSourcesJournalEventSourceTests {
         let port = Int.random(in: 20_000...60_000)
         try Self.log(sandbox, tag: "sshd", "Failed password for invalid user mallory from 192.0.2.7 port \(port) ssh2")
         try Self.log(sandbox, tag: "sshd-session", "Accepted publickey for alice from 192.0.2.8 port \(port + 1) ssh2")
-        // A restarted daemon: a new source on the same cursor file sees exactly the two new lines.
+        // Another program's line in between: not sshd's, not read.
+        try Self.log(sandbox, tag: "CRON", "Failed password for root from 192.0.2.99 port \(port + 9) ssh2")
+        try Self.log(sandbox, tag: "sshd-auth", "Connection closed by 192.0.2.11 port \(port + 4) [preauth]")
+        // A restarted daemon: a new source on the same cursor file sees exactly the new sshd lines.
         let second = try JournalEventSource(source: .osRoot(sandbox.root), stateFilePath: cursorFile)
         let resumed = try Self.readAll(second)
-        #expect(resumed.map(\.port) == [port, port + 1])
-        #expect(resumed.map(\.kind) == [.failedPassword, .accepted])
-        #expect(resumed.map(\.program) == [.sshd, .sshdSession])
+        #expect(resumed.map(\.port) == [port, port + 1, port + 4])
+        #expect(resumed.map(\.kind) == [.failedPassword, .accepted, .connectionClosed])
+        #expect(resumed.map(\.program) == [.sshd, .sshdSession, .sshdAuth])
         #expect(resumed.first?.user == "mallory" && resumed.first?.invalidUser == true)
         #expect(second.takeNotices().isEmpty)
         #expect(try second.readNewEvents(limit: 10).isEmpty)

@@ -19,6 +19,11 @@ import SystemPackage
 ///   the copy: its unread tail is read first. The new content is then read from offset 0.
 /// - **compressed** (`compress` without `delaycompress`, or a daemon down across two rotations): the unread
 ///   tail is gone; a ``LogSourceNotice/Kind/linesLost`` notice says so and reading continues in the new file.
+///   This is told from copytruncate even when the new file reuses the old inode: gzip gives the compressed file
+///   the original's modification time.
+/// - **several rotations while the daemon was down**: the rotations newer than the one being read (by name,
+///   `.2` before `.1`, or, when that file is lost, by modification time after the last read) are read in order
+///   before the current file.
 ///
 /// A last line without its newline is held back until it is complete (a writer may be half-way through it).
 /// When there is no state, the first read starts at the end of the file (``LogStartPosition/end``, so old history
@@ -26,7 +31,9 @@ import SystemPackage
 ///
 /// Memory is bounded by one read buffer of ``readSize`` bytes (256 KiB by default, allocated once) plus the
 /// events returned (at most `limit`); a line longer than the buffer is skipped with a notice (syslog daemons cap
-/// lines at 8 KiB by default and sshd its messages at 1 KiB, so only a foreign writer produces one).
+/// lines at 8 KiB by default and sshd its messages at 1 KiB, so only a foreign writer produces one). One call
+/// reads at most 16 buffers (4 MiB by default), so a backlog of other programs' lines cannot stall a cycle;
+/// ``hasPendingInput`` says when to call again.
 ///
 /// Not thread-safe: keep a follower in one task or actor.
 public final class AuthLogFollower: SSHDLogEventSource {
@@ -157,7 +164,7 @@ public final class AuthLogFollower: SSHDLogEventSource {
         passes: for _ in 0..<16 {
             guard events.count < limit else {
                 self.hasPendingInput = true
-                break
+                return
             }
             let current = try self.open(self.path)
             defer { try? current?.descriptor.close() }
@@ -167,13 +174,13 @@ public final class AuthLogFollower: SSHDLogEventSource {
                     // Whatever file appears later was written after this look: read it from its start.
                     self.noteMissing()
                     self.phase = .awaitingNewFile
-                    break passes
+                    return
                 }
                 self.phase = .following(try self.startingPosition(in: current))
             case .awaitingNewFile:
                 guard let current else {
                     self.noteMissing()
-                    break passes
+                    return
                 }
                 self.reportedMissing = false
                 self.phase = .following(Self.fresh(current.status))
@@ -183,22 +190,19 @@ public final class AuthLogFollower: SSHDLogEventSource {
                     self.reportedMissing = false
                     let sameContent = try self.fingerprintMatches(position, in: current)
                     if current.status.size < position.offset || !sameContent {
-                        let finished = try self.recoverFromTruncation(
+                        try self.recoverFromTruncation(
                             position,
                             current: current,
                             limit: limit,
                             into: &events
                         )
-                        self.hasPendingInput = !finished
                         continue passes
                     }
                     self.lastSeenSize = current.status.size
                     position.modified = current.status.modified
                     let outcome = try self.read(current, from: &position, limit: limit, into: &events)
                     self.phase = .following(position)
-                    guard outcome != .atEnd else { break passes }
-                    // A full buffer or `limit` events: more may be waiting (also when the pass budget ends here).
-                    self.hasPendingInput = true
+                    guard outcome != .atEnd else { return }
                     continue passes
                 }
                 // The path names another file or none: the one being read was renamed away or removed.
@@ -208,15 +212,12 @@ public final class AuthLogFollower: SSHDLogEventSource {
                     position.modified = old.status.modified
                     let outcome = try self.read(old, from: &position, limit: limit, into: &events)
                     self.phase = .following(position)
-                    guard outcome == .atEnd else {
-                        self.hasPendingInput = true
-                        continue passes
-                    }
-                    guard events.count < limit else { break passes }
+                    guard outcome == .atEnd else { continue passes }
+                    guard events.count < limit else { return }
                     if newer.isEmpty {
                         // The latest rotation: the writer appends to it until it reopens the log. A new file with
                         // content shows it has, so the old file is final.
-                        guard let current, current.status.size > 0 else { break passes }
+                        guard let current, current.status.size > 0 else { return }
                     }
                     try self.finishPartialLine(old, at: &position, into: &events)
                     self.phase = .following(position)
@@ -247,6 +248,8 @@ public final class AuthLogFollower: SSHDLogEventSource {
                 }
             }
         }
+        // The pass budget ran out: there may be more to read.
+        self.hasPendingInput = true
     }
 
     /// Reads complete lines from `file` at `position` into `events` until `limit`, the end of the buffer, or the
@@ -316,14 +319,14 @@ public final class AuthLogFollower: SSHDLogEventSource {
     }
 
     /// The file was truncated in place (copytruncate) or replaced by one with the same inode. Reads the unread
-    /// tail from the copy logrotate made, if one is found, then restarts at the file's start. Returns `false`
-    /// when `limit` was reached inside the copy (the next call continues there).
+    /// tail from the copy logrotate made, if one is found, then restarts at the file's start. When `limit` is
+    /// reached inside the copy, the position stays in it and the next call continues there.
     private func recoverFromTruncation(
         _ position: LogFilePosition,
         current: OpenFile,
         limit: Int,
         into events: inout [SSHDLogEvent]
-    ) throws -> Bool {
+    ) throws {
         var position = position
         if let copy = try self.findCopy(of: position, excluding: current.status) {
             defer { try? copy.descriptor.close() }
@@ -335,7 +338,7 @@ public final class AuthLogFollower: SSHDLogEventSource {
                 // Continue in the copy next time: the position keeps the truncated file's identity and the
                 // copy's offset, so the next read takes this path again.
                 self.phase = .following(position)
-                return false
+                return
             }
             try self.finishPartialLine(copy, at: &position, into: &events)
             self.notices.append(
@@ -351,7 +354,7 @@ public final class AuthLogFollower: SSHDLogEventSource {
             self.noteLost(position, reason: "rotated and then compressed or removed before it was read")
             self.phase = .following(Self.fresh(next))
             self.lastSeenSize = nil
-            return true
+            return
         } else if try self.compressedRotationExists(modifiedAfter: position.modified) {
             // A compressed rotation written since the last read (gzip keeps the original's time): the file was
             // rotated and compressed, and the new one reuses its inode.
@@ -369,7 +372,6 @@ public final class AuthLogFollower: SSHDLogEventSource {
         }
         self.phase = .following(Self.fresh(current.status))
         self.lastSeenSize = nil
-        return true
     }
 
     // MARK: - Starting points

@@ -9,6 +9,16 @@ import SSHDAuditCore
 /// ``takeNotices()``, which the daemon turns into log lines or findings.
 ///
 /// Sources hold open handles and are not `Sendable`: keep one in a single task or actor.
+///
+/// A daemon cycle:
+/// ```swift
+/// let choice = LogSourceSelector.choose(mode: .auto, filePath: "/var/log/auth.log")
+/// let source = try LogSourceSelector.makeSource(
+///     for: choice, stateDirectory: "/var/lib/sshd-auditor", classicYear: .latestNotAfter(year: 2026, month: 11))
+/// var events: [SSHDLogEvent] = []
+/// repeat { events += try source.readNewEvents(limit: 10_000) } while source.hasPendingInput
+/// for notice in source.takeNotices() { logger.warning("\(notice)") }
+/// ```
 public protocol SSHDLogEventSource: AnyObject {
     /// A short description for logs, such as `journal` or `file /var/log/auth.log`.
     var name: String { get }
