@@ -107,6 +107,22 @@ struct ConfigurationLoaderTests {
         #expect(loaded.files.isEmpty)
     }
 
+    @Test("a drop-in that cannot be read fails the load, naming it and why")
+    func unreadableDropIn() throws {
+        let directory = try self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A directory named like a drop-in is listed but cannot be read as a file (EISDIR).
+        let dropIn = directory.appendingPathComponent("30-directory.conf")
+        try FileManager.default.createDirectory(at: dropIn, withIntermediateDirectories: true)
+        let loader = ConfigurationLoader(
+            mainFile: directory.appendingPathComponent("none.conf").path,
+            dropInDirectory: directory.path
+        )
+        #expect(loader.files() == [dropIn.path])
+        let error = try #require(throws: ConfigurationError.self) { try loader.load() }
+        #expect(error == .unreadable(file: dropIn.path, reason: "Is a directory"), "\(error)")
+    }
+
     @Test("a bad line in a drop-in fails the load, naming the drop-in and the line")
     func badDropIn() throws {
         let directory = try self.temporaryDirectory()

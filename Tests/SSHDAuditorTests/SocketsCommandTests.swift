@@ -60,6 +60,22 @@ struct SocketsCommandTests {
         )
     }
 
+    @Test("the JSON is byte for byte what JSONEncoder wrote", arguments: [SocketSource.proc, nil])
+    func jsonMatchesJSONEncoder(source: SocketSource?) throws {
+        let tree = try ListeningSocketReaderTests.makeTree()
+        defer { tree.remove() }
+        var parsed = try ListeningSocketReader(procRoot: tree.path).listeningSockets()
+        #expect(!parsed.diagnostics.isEmpty, "the fixture's truncated row should give a diagnostic")
+        parsed.diagnostics.append(ParseDiagnostic(file: nil, line: 0, severity: .warning, message: "no file / \"x\""))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let expected = String(
+            decoding: try encoder.encode(FoundationSocketsDocument(parsed, source: source)),
+            as: UTF8.self
+        )
+        #expect(try ListeningSocketReport.json(parsed, source: source) == expected + "\n")
+    }
+
     @Test("the binary prints the table, and diagnostics on standard error")
     func binaryTable() throws {
         guard Self.binaryExists() else { return }
@@ -152,5 +168,87 @@ struct SocketsCommandTests {
             FileManager.default.isExecutableFile(atPath: TestEnvironment.auditorBinary),
             "no sshd-auditor binary at \(TestEnvironment.auditorBinary); build it first"
         )
+    }
+}
+
+/// The sockets report as it was declared when `Codable` and `JSONEncoder` wrote it: the reference for the format.
+private struct FoundationSocketsDocument: Encodable {
+    var source: String?
+    var sockets: [Socket]
+    var diagnostics: [Diagnostic]
+
+    init(_ parsed: Parsed<[ListeningSocket]>, source: SocketSource?) {
+        self.source = source?.rawValue
+        self.sockets = parsed.value.map(Socket.init)
+        self.diagnostics = parsed.diagnostics.map(Diagnostic.init)
+    }
+
+    struct Socket: Encodable {
+        var local: String
+        var family: String
+        var address: String
+        var port: UInt16
+        var state: String
+        var receiveQueue: UInt32
+        var transmitQueue: UInt32
+        var uid: UInt32
+        var inode: UInt64
+        var processes: [Process]
+
+        init(_ socket: ListeningSocket) {
+            self.local = socket.endpoint.description
+            self.family = socket.entry.family.rawValue
+            self.address = socket.endpoint.address.description
+            self.port = socket.endpoint.port
+            self.state = socket.entry.state.description
+            self.receiveQueue = socket.entry.receiveQueue
+            self.transmitQueue = socket.entry.transmitQueue
+            self.uid = socket.entry.uid
+            self.inode = socket.entry.inode
+            self.processes = socket.owners.map(Process.init)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case local, family, address, port, state, uid, inode, processes
+            case receiveQueue = "receive_queue"
+            case transmitQueue = "transmit_queue"
+        }
+    }
+
+    struct Process: Encodable {
+        var pid: Int32
+        var fd: Int32
+        var command: String?
+
+        init(_ owner: SocketOwner) {
+            self.pid = owner.pid
+            self.fd = owner.fileDescriptor
+            self.command = owner.command
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(self.pid, forKey: .pid)
+            try container.encode(self.fd, forKey: .fd)
+            try container.encode(self.command, forKey: .command)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case pid, fd, command
+        }
+    }
+
+    struct Diagnostic: Encodable {
+        var file: String?
+        var line: Int
+        var severity: String
+        var message: String
+
+        init(_ diagnostic: ParseDiagnostic) {
+            self.file = diagnostic.file
+            self.line = diagnostic.line
+            self.severity = diagnostic.severity.rawValue
+            self.message = diagnostic.message
+        }
     }
 }

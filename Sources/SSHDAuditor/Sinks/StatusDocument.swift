@@ -1,16 +1,14 @@
 import SSHDAuditCore
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// The daemon's last cycle, as written to `status.json` in its runtime directory and read back by
 /// `sshd-auditor status`. The file is the contract between the two: fields are only ever added.
-public struct StatusDocument: Codable, Sendable, Hashable {
+///
+/// The JSON is written and read with Core's ``JSONValue`` rather than Foundation's `Codable` coders, so the
+/// daemon does not carry FoundationEssentials (megabytes of code, much of it paged in by one
+/// `JSONEncoder.encode`); the text is the same as `JSONEncoder` with `[.prettyPrinted, .sortedKeys]` wrote.
+public struct StatusDocument: Sendable, Hashable {
     /// One check's result.
-    public struct Check: Codable, Sendable, Hashable {
+    public struct Check: Sendable, Hashable {
         /// The check's id, such as `sshd-down`.
         public var id: String
         /// Its worst severity this cycle.
@@ -22,7 +20,7 @@ public struct StatusDocument: Codable, Sendable, Hashable {
     }
 
     /// One finding.
-    public struct Item: Codable, Sendable, Hashable {
+    public struct Item: Sendable, Hashable {
         public var severity: String
         public var summary: String
         public var subject: String
@@ -87,22 +85,218 @@ public struct StatusDocument: Codable, Sendable, Hashable {
     }
 
     /// The JSON text, keys sorted so the file diffs cleanly.
+    ///
+    /// - Throws: ``JSONValue/NonFiniteNumber`` when `time` or `pollIntervalSeconds` is NaN or infinite.
     public func encoded() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+        try self.json.prettyPrinted() + "\n"
+    }
+
+    /// The document as a JSON value, with the keys `JSONEncoder` gave the stored properties.
+    public var json: JSONValue {
+        .object([
+            JSONMember(key: "checks", value: .array(self.checks.map(\.json))),
+            JSONMember(key: "logSource", value: .string(self.logSource)),
+            JSONMember(key: "pid", value: .integer(Int64(self.pid))),
+            JSONMember(key: "pollIntervalSeconds", value: .double(self.pollIntervalSeconds)),
+            JSONMember(key: "problems", value: .array(self.problems.map(JSONValue.string))),
+            JSONMember(key: "severity", value: .string(self.severity)),
+            JSONMember(key: "time", value: .double(self.time)),
+            JSONMember(key: "unit", value: .string(self.unit)),
+            JSONMember(key: "version", value: .integer(Int64(self.version))),
+        ])
     }
 
     /// Decodes a status file.
-    public static func decode(_ bytes: [UInt8]) throws -> StatusDocument {
-        try JSONDecoder().decode(StatusDocument.self, from: Data(bytes))
+    ///
+    /// Like `JSONDecoder` did: every field must be there with its type (a number without a fraction is fine
+    /// for a `Double`), and keys this version does not know are ignored, so a newer daemon's file still reads.
+    ///
+    /// - Throws: ``DecodingError`` naming the first problem.
+    public static func decode(_ bytes: [UInt8]) throws(DecodingError) -> StatusDocument {
+        let parsed = JSONReader.read(bytes)
+        guard let root = parsed.value else {
+            throw DecodingError(message: parsed.diagnostics.first?.message ?? "not JSON")
+        }
+        let fields = try Fields(root, "")
+        var checks: [Check] = []
+        for (index, value) in try fields.array("checks").enumerated() {
+            let check = try Fields(value, "checks[\(index)]")
+            var findings: [Item] = []
+            for (offset, value) in try check.array("findings").enumerated() {
+                let item = try Fields(value, "\(check.path).findings[\(offset)]")
+                findings.append(
+                    Item(
+                        severity: try item.string("severity"),
+                        summary: try item.string("summary"),
+                        subject: try item.string("subject"),
+                        fields: try item.stringDictionary("fields")
+                    )
+                )
+            }
+            checks.append(
+                Check(
+                    id: try check.string("id"),
+                    severity: try check.string("severity"),
+                    title: try check.string("title"),
+                    findings: findings
+                )
+            )
+        }
+        var problems: [String] = []
+        for (index, value) in try fields.array("problems").enumerated() {
+            guard let problem = value.stringValue else {
+                throw DecodingError(message: "problems[\(index)] is not a string")
+            }
+            problems.append(problem)
+        }
+        return StatusDocument(
+            version: try fields.int("version"),
+            time: try fields.double("time"),
+            pid: try fields.int32("pid"),
+            pollIntervalSeconds: try fields.double("pollIntervalSeconds"),
+            unit: try fields.string("unit"),
+            logSource: try fields.string("logSource"),
+            severity: try fields.string("severity"),
+            checks: checks,
+            problems: problems
+        )
+    }
+
+    /// Why a status file could not be decoded.
+    public struct DecodingError: Error, Sendable, Hashable, CustomStringConvertible {
+        /// What was wrong, naming the field.
+        public var message: String
+
+        public var description: String { "invalid status document: \(self.message)" }
     }
 
     /// The worst severity, as a value.
     public var overallSeverity: Severity { Severity(rawValue: self.severity) ?? .unknown }
 
+    /// Every stored property, for ``decode(_:)``.
+    private init(
+        version: Int,
+        time: Double,
+        pid: Int32,
+        pollIntervalSeconds: Double,
+        unit: String,
+        logSource: String,
+        severity: String,
+        checks: [Check],
+        problems: [String]
+    ) {
+        self.version = version
+        self.time = time
+        self.pid = pid
+        self.pollIntervalSeconds = pollIntervalSeconds
+        self.unit = unit
+        self.logSource = logSource
+        self.severity = severity
+        self.checks = checks
+        self.problems = problems
+    }
+
     private static func seconds(_ duration: Duration) -> Double {
         let (seconds, attoseconds) = duration.components
         return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
+
+extension StatusDocument.Check {
+    /// The check as a JSON object.
+    var json: JSONValue {
+        .object([
+            JSONMember(key: "findings", value: .array(self.findings.map(\.json))),
+            JSONMember(key: "id", value: .string(self.id)),
+            JSONMember(key: "severity", value: .string(self.severity)),
+            JSONMember(key: "title", value: .string(self.title)),
+        ])
+    }
+}
+
+extension StatusDocument.Item {
+    /// The finding as a JSON object.
+    var json: JSONValue {
+        .object([
+            JSONMember(
+                key: "fields",
+                value: .object(self.fields.map { JSONMember(key: $0.key, value: .string($0.value)) })
+            ),
+            JSONMember(key: "severity", value: .string(self.severity)),
+            JSONMember(key: "subject", value: .string(self.subject)),
+            JSONMember(key: "summary", value: .string(self.summary)),
+        ])
+    }
+}
+
+/// One JSON object's members, read by name for ``StatusDocument/decode(_:)``, with errors naming the path.
+private struct Fields {
+    let members: [JSONMember]
+    /// Where the object is in the document, for messages; empty for the document itself.
+    let path: String
+
+    init(_ value: JSONValue, _ path: String) throws(StatusDocument.DecodingError) {
+        guard let members = value.objectValue else {
+            throw StatusDocument.DecodingError(message: "\(path.isEmpty ? "the document" : path) is not an object")
+        }
+        self.members = members
+        self.path = path
+    }
+
+    func value(_ key: String) throws(StatusDocument.DecodingError) -> JSONValue {
+        guard let member = self.members.first(where: { $0.key == key }) else {
+            throw StatusDocument.DecodingError(
+                message: "\(self.path.isEmpty ? "the document" : self.path) has no '\(key)'"
+            )
+        }
+        return member.value
+    }
+
+    func mismatch(_ key: String, _ expected: String) -> StatusDocument.DecodingError {
+        StatusDocument.DecodingError(message: "\(self.path.isEmpty ? key : self.path + "." + key) is not \(expected)")
+    }
+
+    func string(_ key: String) throws(StatusDocument.DecodingError) -> String {
+        guard let text = try self.value(key).stringValue else { throw self.mismatch(key, "a string") }
+        return text
+    }
+
+    func int(_ key: String) throws(StatusDocument.DecodingError) -> Int {
+        guard let number = try self.value(key).integerValue, let value = Int(exactly: number) else {
+            throw self.mismatch(key, "an integer")
+        }
+        return value
+    }
+
+    func int32(_ key: String) throws(StatusDocument.DecodingError) -> Int32 {
+        guard let number = try self.value(key).integerValue, let value = Int32(exactly: number) else {
+            throw self.mismatch(key, "a 32-bit integer")
+        }
+        return value
+    }
+
+    func double(_ key: String) throws(StatusDocument.DecodingError) -> Double {
+        switch try self.value(key) {
+        case .double(let number): return number
+        case .integer(let number): return Double(number)
+        default: throw self.mismatch(key, "a number")
+        }
+    }
+
+    func array(_ key: String) throws(StatusDocument.DecodingError) -> [JSONValue] {
+        guard let elements = try self.value(key).arrayValue else { throw self.mismatch(key, "an array") }
+        return elements
+    }
+
+    func stringDictionary(_ key: String) throws(StatusDocument.DecodingError) -> [String: String] {
+        guard let members = try self.value(key).objectValue else { throw self.mismatch(key, "an object") }
+        var dictionary: [String: String] = [:]
+        for member in members {
+            guard let text = member.value.stringValue else {
+                throw self.mismatch("\(key).\(member.key)", "a string")
+            }
+            dictionary[member.key] = text
+        }
+        return dictionary
     }
 }

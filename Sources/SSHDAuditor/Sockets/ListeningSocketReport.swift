@@ -1,11 +1,5 @@
 import SSHDAuditCore
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Renders listening sockets for people (a table in the manner of `ss -ltnp`) and for programs (JSON).
 public enum ListeningSocketReport {
     // MARK: - Table
@@ -75,90 +69,49 @@ public enum ListeningSocketReport {
     ///
     /// - Parameter source: When given, recorded under `source` (`netlink` or `proc`).
     public static func json(_ parsed: Parsed<[ListeningSocket]>, source: SocketSource? = nil) throws -> String {
-        let document = Document(
-            source: source,
-            sockets: parsed.value.map(SocketRecord.init),
-            diagnostics: parsed.diagnostics.map(DiagnosticRecord.init)
-        )
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
+        var members = [
+            JSONMember(key: "sockets", value: .array(parsed.value.map(Self.json))),
+            JSONMember(key: "diagnostics", value: .array(parsed.diagnostics.map(Self.json))),
+        ]
+        if let source { members.append(JSONMember(key: "source", value: .string(source.rawValue))) }
+        return try JSONValue.object(members).prettyPrinted(escapingSlashes: false) + "\n"
     }
 
-    private struct Document: Encodable {
-        var source: SocketSource?
-        var sockets: [SocketRecord]
-        var diagnostics: [DiagnosticRecord]
+    private static func json(_ socket: ListeningSocket) -> JSONValue {
+        .object([
+            JSONMember(key: "local", value: .string(socket.endpoint.description)),
+            JSONMember(key: "family", value: .string(socket.entry.family.rawValue)),
+            JSONMember(key: "address", value: .string(socket.endpoint.address.description)),
+            JSONMember(key: "port", value: .integer(Int64(socket.endpoint.port))),
+            JSONMember(key: "state", value: .string(socket.entry.state.description)),
+            JSONMember(key: "receive_queue", value: .integer(Int64(socket.entry.receiveQueue))),
+            JSONMember(key: "transmit_queue", value: .integer(Int64(socket.entry.transmitQueue))),
+            JSONMember(key: "uid", value: .integer(Int64(socket.entry.uid))),
+            // Socket inodes come from the kernel's 32-bit get_next_ino() counter: clamping never bites.
+            JSONMember(key: "inode", value: .integer(Int64(clamping: socket.entry.inode))),
+            JSONMember(
+                key: "processes",
+                value: .array(
+                    socket.owners.map { owner in
+                        // A missing command is null rather than a missing key, so every record has the same keys.
+                        .object([
+                            JSONMember(key: "pid", value: .integer(Int64(owner.pid))),
+                            JSONMember(key: "fd", value: .integer(Int64(owner.fileDescriptor))),
+                            JSONMember(key: "command", value: owner.command.map(JSONValue.string) ?? .null),
+                        ])
+                    }
+                )
+            ),
+        ])
     }
 
-    private struct SocketRecord: Encodable {
-        var local: String
-        var family: AddressFamily
-        var address: String
-        var port: UInt16
-        var state: String
-        var receiveQueue: UInt32
-        var transmitQueue: UInt32
-        var uid: UInt32
-        var inode: UInt64
-        var processes: [ProcessRecord]
-
-        init(_ socket: ListeningSocket) {
-            self.local = socket.endpoint.description
-            self.family = socket.entry.family
-            self.address = socket.endpoint.address.description
-            self.port = socket.endpoint.port
-            self.state = socket.entry.state.description
-            self.receiveQueue = socket.entry.receiveQueue
-            self.transmitQueue = socket.entry.transmitQueue
-            self.uid = socket.entry.uid
-            self.inode = socket.entry.inode
-            self.processes = socket.owners.map(ProcessRecord.init)
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case local, family, address, port, state, uid, inode, processes
-            case receiveQueue = "receive_queue"
-            case transmitQueue = "transmit_queue"
-        }
-    }
-
-    private struct ProcessRecord: Encodable {
-        var pid: Int32
-        var fd: Int32
-        var command: String?
-
-        init(_ owner: SocketOwner) {
-            self.pid = owner.pid
-            self.fd = owner.fileDescriptor
-            self.command = owner.command
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            // Encode a missing command as null rather than leaving the key out, so every record has the
-            // same keys.
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(self.pid, forKey: .pid)
-            try container.encode(self.fd, forKey: .fd)
-            try container.encode(self.command, forKey: .command)
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case pid, fd, command
-        }
-    }
-
-    private struct DiagnosticRecord: Encodable {
-        var file: String?
-        var line: Int
-        var severity: String
-        var message: String
-
-        init(_ diagnostic: ParseDiagnostic) {
-            self.file = diagnostic.file
-            self.line = diagnostic.line
-            self.severity = diagnostic.severity.rawValue
-            self.message = diagnostic.message
-        }
+    private static func json(_ diagnostic: ParseDiagnostic) -> JSONValue {
+        var members = [
+            JSONMember(key: "line", value: .integer(Int64(diagnostic.line))),
+            JSONMember(key: "severity", value: .string(diagnostic.severity.rawValue)),
+            JSONMember(key: "message", value: .string(diagnostic.message)),
+        ]
+        if let file = diagnostic.file { members.append(JSONMember(key: "file", value: .string(file))) }
+        return .object(members)
     }
 }

@@ -1,5 +1,5 @@
 /// Where ``ListeningSocketReader`` learns the host's TCP listeners from.
-public enum SocketSource: String, Sendable, Hashable, CaseIterable, Codable {
+public enum SocketSource: String, Sendable, Hashable, CaseIterable {
     /// Netlink when reading the live `/proc`, falling back to the `/proc` tables when netlink fails
     /// (a container whose seccomp policy refuses `AF_NETLINK`, a kernel without `tcp_diag`); the
     /// `/proc` tables when reading another proc root, which netlink cannot see.

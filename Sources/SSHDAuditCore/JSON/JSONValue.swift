@@ -1,7 +1,8 @@
-/// A parsed JSON document, kept just as it was written: objects keep their key order.
+/// A JSON document, kept just as it was written or built: objects keep their key order.
 ///
-/// Core has no Foundation, so the firewall reader carries this small value type and ``JSONReader``
-/// instead of `JSONSerialization`. Integers that fit in `Int64` stay exact, which matters for nft
+/// Core has no Foundation, so the firewall reader, `status.json` and the sockets report carry this small
+/// value type, ``JSONReader`` and ``JSONValue/prettyPrinted(escapingSlashes:)`` instead of
+/// `JSONSerialization` and `JSONEncoder`. Integers that fit in `Int64` stay exact, which matters for nft
 /// handles and port numbers.
 public enum JSONValue: Sendable, Hashable {
     /// `null`.

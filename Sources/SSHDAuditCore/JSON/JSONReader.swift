@@ -1,4 +1,4 @@
-/// A small, strict JSON reader (RFC 8259) over bytes, for `nft -j` output.
+/// A small, strict JSON reader (RFC 8259) over bytes, for `nft -j` output and `status.json`.
 ///
 /// It never traps: malformed input, excessive nesting or a truncated document ends the read with
 /// one diagnostic carrying the line where it went wrong, and the value is `nil`.
