@@ -4,7 +4,7 @@ import SSHDAuditCore
 import Systemd
 
 /// One audit cycle and the state that carries from one cycle to the next: the alerts raised, the position
-/// in sshd's log and the recent log events, the bus connection.
+/// in sshd's log and what the checks need of its recent lines (a ``LogWindow``), the bus connection.
 ///
 /// `run`, `status` (when no daemon runs) and `check` all go through ``runCycle()``; only the daemon passes
 /// sinks, so a one-shot diagnosis never writes alerts or state.
@@ -49,7 +49,7 @@ public actor Auditor {
     private let units: UnitStateReader
     private var logSource: (any SSHDLogEventSource)?
     private var logSourceProblem: String?
-    private var window: LogEventWindow
+    private var window: LogWindow
     private var alerts: AlertState
     /// The last `sshd -t` verdict, reused while nothing it reads has changed.
     private var configTestMemo: SnapshotCollector.ConfigTestMemo?
@@ -79,7 +79,7 @@ public actor Auditor {
         self.logger = logger
         self.logMode = logMode
         self.units = UnitStateReader(candidates: configuration.effectiveSSHUnits, busAddress: busAddress)
-        self.window = LogEventWindow(duration: configuration.logWindow)
+        self.window = LogWindow(configuration: configuration)
         self.alerts = AlertState(reraiseInterval: configuration.reraiseInterval)
         if sinks.persistState {
             self.alerts = Self.loadAlertState(configuration: configuration, logger: logger)
@@ -92,7 +92,10 @@ public actor Auditor {
             configuration.logSource != self.configuration.logSource
             || configuration.authLogPath != self.configuration.authLogPath
         self.configuration = configuration
-        self.window.duration = configuration.logWindow
+        self.window.setWindows(
+            failureWindow: configuration.authFailureBurstWindow,
+            logWindow: configuration.logWindow
+        )
         self.alerts.reraiseInterval = configuration.reraiseInterval
         if logChanged { self.logSource = nil }
     }
@@ -114,17 +117,13 @@ public actor Auditor {
         let units = self.units.read()
         var problems: [String] = units.problem.map { [$0] } ?? []
 
-        let logEvents: [TimedLogEvent]?
+        let logWindow: LogWindow?
         switch self.logMode {
         case .follow:
-            logEvents = self.readNewLogEvents(now: now, problems: &problems) == nil ? nil : self.window.events
+            logWindow = self.readNewLogEvents(now: now, problems: &problems) == nil ? nil : self.window
         case .recentWindow:
-            let recent = RecentLogEvents.read(
-                configuration: self.configuration,
-                now: now,
-                window: self.configuration.logWindow
-            )
-            logEvents = recent.events
+            let recent = RecentLogEvents.read(configuration: self.configuration, now: now)
+            logWindow = recent.window
             self.recentLogSourceName = recent.source
             if let problem = recent.problem { problems.append(problem) }
         }
@@ -134,7 +133,7 @@ public actor Auditor {
             time: now,
             service: units.service,
             socket: units.socket,
-            logEvents: logEvents,
+            logWindow: logWindow,
             previousConfigTest: self.configTestMemo
         )
         // The other sources are read after the units, `sshd -t` taking tens of milliseconds in between: a unit
@@ -147,7 +146,7 @@ public actor Auditor {
                 time: now,
                 service: settled.service,
                 socket: settled.socket,
-                logEvents: logEvents,
+                logWindow: logWindow,
                 previousConfigTest: collected.configTestMemo
             )
         }
@@ -211,14 +210,16 @@ public actor Auditor {
             let today = LocalDate.current()
             follower.classicYear = .latestNotAfter(year: today.year, month: today.month)
         }
+        self.window.advance(to: now)
         // Bounded per call: a backlog is worked off over several calls instead of stalling this one.
-        var fresh: [TimedLogEvent] = []
+        var count = 0
         for _ in 0..<8 {
             do {
                 let events = try source.readNewEvents(limit: 20_000)
-                fresh += events.map {
-                    TimedLogEvent(time: $0.timestamp.flatMap(WallClock.instant(of:)) ?? now, event: $0)
+                for event in events {
+                    self.window.record(event, at: event.timestamp.flatMap(WallClock.instant(of:)) ?? now)
                 }
+                count += events.count
             } catch {
                 problems.append("\(source.name): \(error)")
                 self.logSource = nil
@@ -229,8 +230,7 @@ public actor Auditor {
         for notice in source.takeNotices() {
             self.logger.notice("\(notice.message)", metadata: ["log.source": "\(source.name)"])
         }
-        self.window.append(fresh, now: now)
-        return fresh.count
+        return count
     }
 
     private func openLogSource() -> (any SSHDLogEventSource)? {
