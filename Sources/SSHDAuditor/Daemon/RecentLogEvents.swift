@@ -77,6 +77,7 @@ enum RecentLogEvents {
         let today = LocalDate.current()
         let parser = SSHDLogParser(classicYear: .latestNotAfter(year: today.year, month: today.month))
         let since = now - window.longestWindow
+        var stamps = LogStampResolver()
         bytes.withUnsafeBufferPointer { buffer in
             var lineStart = 0
             for index in 0...buffer.count where index == buffer.count || buffer[index] == UInt8(ascii: "\n") {
@@ -84,7 +85,7 @@ enum RecentLogEvents {
                 guard index > lineStart else { continue }
                 let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<index])
                 guard case .event(let event) = parser.parse(line: line) else { continue }
-                let time = event.timestamp.flatMap(WallClock.instant(of:)) ?? now
+                let time = event.timestamp.flatMap { stamps.instant(of: $0) } ?? now
                 if time >= since { window.record(event, at: time) }
             }
         }
