@@ -213,6 +213,20 @@ struct LogWindowTests {
         #expect(findings.allSatisfy { $0.subject.utf8.count <= SSHDLogEvent.maximumTextBytes })
     }
 
+    @Test("a count saturates at 65,535 failures of one address in one second; drop counts do not")
+    func saturation() {
+        var window = LogWindow(failureWindow: .seconds(60), logWindow: .seconds(60))
+        window.advance(to: Self.now)
+        for _ in 0..<70_000 { window.record(Self.failure("192.0.2.1"), at: Self.now) }
+        window.record(Self.failure("192.0.2.1"), at: Self.now - .seconds(1))
+        #expect(window.authFailures(since: Self.now - .seconds(60)).bySource == ["192.0.2.1": 65_536])
+        var drop = SSHDLogEvent(kind: .dropRateLimited, count: 5_000_000)
+        drop.dropReason = "MaxStartups"
+        window.record(drop, at: Self.now)
+        window.record(drop, at: Self.now)
+        #expect(window.maxStartupsDrops(since: Self.now - .seconds(60)) == 10_000_000)
+    }
+
     @Test("rare kinds: the last few of each are kept with their text, cut to 1 KiB, the last one answers")
     func rareEvents() throws {
         var window = LogWindow(failureWindow: .seconds(60), logWindow: .seconds(60))
@@ -251,15 +265,15 @@ struct LogWindowTests {
         #expect(window.authFailures(since: Self.now - .seconds(60)).bySource == ["192.0.2.9": 2])
     }
 
-    @Test("the stated bound: 3.0 MiB at the default windows, and a window filled to every limit stays within it")
+    @Test("the stated bound: 2.0 MiB at the default windows, and a window filled to every limit stays within it")
     func byteBound() {
         let bound = LogWindow.maximumBytes(failureWindow: .seconds(60), logWindow: .seconds(60))
         print("LogWindow.maximumBytes at the default 1-minute windows: \(bound) bytes")
-        #expect(bound <= 3_163_688)  // as the type's comment says
+        #expect(bound <= 2_148_160)  // as the type's comment says
         // Past two minutes buckets grow longer instead of more numerous: a day costs what two hours do.
         let day = LogWindow.maximumBytes(failureWindow: .seconds(86_400), logWindow: .seconds(86_400))
         #expect(day == LogWindow.maximumBytes(failureWindow: .seconds(7_200), logWindow: .seconds(7_200)))
-        #expect(day <= 5_161_928)
+        #expect(day <= 3_147_520)
 
         // A window filled to every limit: the longest addresses, 1 KiB paths, rare events with 1 KiB of text, in
         // every second of the window. Its arrays' capacities and keys, counted as the type's comment lays them out,

@@ -6,7 +6,7 @@
 /// ``maximumKeys`` or ``maximumKeyBytes`` ("others"), so totals stay right when the keys do not fit. A key whose
 /// counts have all left the window gives its row back, and when every count has left, the storage is released.
 ///
-/// Memory: `(maximumKeys + 1) x span` 4-byte slots and an 8-byte total per row, plus the keys' text (at most
+/// Memory: `(maximumKeys + 1) x span` slots of `Count` and an 8-byte total per row, plus the keys' text (at most
 /// ``maximumKeyBytes`` in all, and a string header each), a dictionary entry (24 bytes) and a row table entry
 /// (16 bytes) per key; ``span`` is at most ``maximumSlots``, so the bound (``maximumBytes(window:maximumKeys:
 /// maximumKeyBytes:)``) does not depend on the window's length or the log's rate.
@@ -15,9 +15,13 @@
 /// Buckets are one second long for windows up to ``maximumSlots`` - 1 seconds (longer windows get longer
 /// buckets), so with whole-second stamps (syslog) a query counts exactly the events whose time is within it;
 /// with the journal's microsecond stamps, the window's oldest partial second is left out.
-struct BucketedCounts: Sendable, Hashable {
+///
+/// A slot saturates at `Count.max` events in one bucket: with `UInt16`, 65,535 lines a second about one
+/// address or path, which sshd cannot write (only forged lines could, and such a count stays far above any
+/// threshold).
+struct BucketedCounts<Count: FixedWidthInteger & UnsignedInteger & Sendable>: Sendable, Hashable {
     /// The most slots one key's ring has: 121 one-second buckets cover a two-minute window.
-    static let maximumSlots = 121
+    static var maximumSlots: Int { 121 }
 
     /// The length of one bucket, in seconds.
     let bucketSeconds: Int64
@@ -39,7 +43,7 @@ struct BucketedCounts: Sendable, Hashable {
     /// Rows given back, to be reused before the storage grows.
     private var freeRows: [Int] = []
     /// `span` slots per row, row after row.
-    private var slots: [UInt32] = []
+    private var slots: [Count] = []
     /// The sum of each row's slots.
     private var totals: [UInt64] = []
 
@@ -68,7 +72,7 @@ struct BucketedCounts: Sendable, Hashable {
         for row in self.totals.indices where self.totals[row] > 0 {
             for bucket in (newest - Int64(self.span) + 1)...newest {
                 let count = self.slots[row * self.span + self.slotIndex(bucket)]
-                resized.add(self.keyOfRow[row], at: self.startTime(of: bucket), count: count)
+                resized.add(self.keyOfRow[row], at: self.startTime(of: bucket), count: Int(count))
             }
         }
         return resized
@@ -113,7 +117,7 @@ struct BucketedCounts: Sendable, Hashable {
 
     /// Counts `count` events of `key` (`nil`: no key, counted with the others) at `time`. A time after the newest
     /// bucket advances to it; one before the ring's oldest bucket is not counted (it is outside any window).
-    mutating func add(_ key: String?, at time: Duration, count: UInt32 = 1) {
+    mutating func add(_ key: String?, at time: Duration, count: Int = 1) {
         guard count > 0 else { return }
         let bucket = self.bucket(of: time)
         if self.newestBucket.map({ bucket > $0 }) ?? true { self.advance(to: time) }
@@ -125,8 +129,8 @@ struct BucketedCounts: Sendable, Hashable {
         }
         let row = if let key { self.row(for: key) } else { 0 }
         let index = row * self.span + self.slotIndex(bucket)
-        // Saturating: a count this large (4 billion in one bucket) was forged, and stays far above any threshold.
-        let added = min(count, UInt32.max - self.slots[index])
+        // Saturating (see the type's comment).
+        let added = Count(clamping: min(UInt64(count), UInt64(Count.max - self.slots[index])))
         self.slots[index] += added
         self.totals[row] += UInt64(added)
     }
@@ -158,7 +162,7 @@ struct BucketedCounts: Sendable, Hashable {
     /// The bytes this value holds on the heap now, by the layout in the type's comment (for tests of the bound).
     var storageBytes: Int {
         let keys = self.rowOfKey.keys.reduce(0) { $0 + ($1.utf8.count <= 15 ? 0 : $1.utf8.count + Self.keyOverhead) }
-        return self.slots.capacity * 4 + self.totals.capacity * 8 + self.keyOfRow.capacity * 16
+        return self.slots.capacity * MemoryLayout<Count>.stride + self.totals.capacity * 8 + self.keyOfRow.capacity * 16
             + self.freeRows.capacity * 8 + self.rowOfKey.capacity * 24 + keys
     }
 
@@ -167,14 +171,14 @@ struct BucketedCounts: Sendable, Hashable {
     static func maximumBytes(window: Duration, maximumKeys: Int, maximumKeyBytes: Int) -> Int {
         let counts = BucketedCounts(window: window, maximumKeys: maximumKeys, maximumKeyBytes: maximumKeyBytes)
         let rows = counts.maximumKeys + 1
-        let perRow = counts.span * 4 + 8 + 16 + 8
+        let perRow = counts.span * MemoryLayout<Count>.stride + 8 + 16 + 8
         // A dictionary's storage is a power of two at most 4/3 of its count, doubled: under 3 entries per key.
         return 2 * rows * perRow + 3 * rows * 24 + counts.maximumKeyBytes + counts.maximumKeys * Self.keyOverhead
     }
 
     /// What a key takes on the heap beyond its text: a 32-byte string header, the terminator, malloc's 8-byte
     /// chunk header and the rounding to 16 (a key of up to 15 bytes is stored inline and takes nothing).
-    private static let keyOverhead = 56
+    private static var keyOverhead: Int { 56 }
 
     // MARK: - Buckets
 

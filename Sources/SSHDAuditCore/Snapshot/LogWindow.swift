@@ -17,10 +17,10 @@
 /// after the time it is recorded at (a clock ahead, a forged line) is counted at that time.
 ///
 /// Bound: ``maximumBytes(failureWindow:logWindow:)`` bytes on the heap, whatever the log's rate; with the
-/// default one-minute windows that is 3,163,688 bytes (3.0 MiB): 2.83 MiB for 4,096 source addresses, 0.10 MiB
+/// default one-minute windows that is 2,148,160 bytes (2.0 MiB): 1.88 MiB for 4,096 source addresses, 0.09 MiB
 /// for 64 paths of up to 1 KiB, 0.08 MiB for the drops and the rare events (LogWindowTests prints it). Past two
-/// minutes the buckets grow longer instead of more numerous, so no window costs more than 5,161,928 bytes
-/// (4.9 MiB). When the window empties, the storage is released.
+/// minutes the buckets grow longer instead of more numerous, so no window costs more than 3,147,520 bytes
+/// (3.0 MiB). When the window empties, the storage is released.
 public struct LogWindow: Sendable, Hashable {
     /// The most source addresses whose failures are counted separately.
     public static let maximumSources = 4096
@@ -45,9 +45,10 @@ public struct LogWindow: Sendable, Hashable {
     public private(set) var failureWindow: Duration
     /// Everything else is kept over this.
     public private(set) var logWindow: Duration
-    private var failures: BucketedCounts
-    private var refusals: BucketedCounts
-    private var drops: BucketedCounts
+    private var failures: BucketedCounts<UInt16>
+    private var refusals: BucketedCounts<UInt16>
+    /// 4-byte counts: one rate-limit line can stand for any number of drops.
+    private var drops: BucketedCounts<UInt32>
     /// The rare events, in log order, at most ``eventsPerRareKind`` of each kind.
     private var rareEvents: [TimedLogEvent] = []
     /// The time of the last ``advance(to:)``.
@@ -114,7 +115,7 @@ public struct LogWindow: Sendable, Hashable {
         case .dropConnection where event.dropReason == "MaxStartups":
             self.drops.add(nil, at: counted)
         case .dropRateLimited where event.dropReason == "MaxStartups":
-            self.drops.add(nil, at: counted, count: UInt32(clamping: event.count ?? 1))
+            self.drops.add(nil, at: counted, count: event.count ?? 1)
         case let kind where Self.rareKinds.contains(kind):
             if self.now.map({ time < $0 - self.logWindow }) ?? false { return }
             if self.rareEvents.lazy.filter({ $0.event.kind == kind }).count >= Self.eventsPerRareKind,
@@ -172,17 +173,17 @@ public struct LogWindow: Sendable, Hashable {
 
     /// The most bytes a window can hold on the heap, whatever the log's rate (see the type's comment).
     public static func maximumBytes(failureWindow: Duration, logWindow: Duration) -> Int {
-        let sources = BucketedCounts.maximumBytes(
+        let sources = BucketedCounts<UInt16>.maximumBytes(
             window: failureWindow,
             maximumKeys: Self.maximumSources,
             maximumKeyBytes: Self.maximumSourceBytes
         )
-        let paths = BucketedCounts.maximumBytes(
+        let paths = BucketedCounts<UInt16>.maximumBytes(
             window: logWindow,
             maximumKeys: Self.maximumPaths,
             maximumKeyBytes: Self.maximumPaths * SSHDLogEvent.maximumTextBytes
         )
-        let drops = BucketedCounts.maximumBytes(window: logWindow, maximumKeys: 0, maximumKeyBytes: 0)
+        let drops = BucketedCounts<UInt32>.maximumBytes(window: logWindow, maximumKeys: 0, maximumKeyBytes: 0)
         // Each kept event: its inline size, up to 1 KiB of text and a host name over at most 10 strings (one heap
         // object each: a 32-byte header, 16 bytes of malloc overhead), in an array grown by doubling.
         let event =
