@@ -138,6 +138,24 @@ struct LogSourcesJournalEventSourceTests {
         #expect(restarted.takeNotices().isEmpty)
         // The first source carries on from where it stood too.
         #expect(try Self.readAll(source).map(\.port) == ((base + 11)..<(base + 16)).map { Optional($0) })
+
+        // Read without saving, the position waits for savePosition(): until then a restart reads the run again.
+        for port in (base + 16)..<(base + 20) {
+            try Self.log(sandbox, tag: "sshd", "Connection closed by 192.0.2.9 port \(port) [preauth]")
+        }
+        let unsaved = try JournalEventSource(source: .osRoot(sandbox.root), stateFilePath: cursorFile)
+        #expect(
+            try unsaved.readNewEvents(limit: 3, savingPosition: false).map(\.port) == [base + 16, base + 17, base + 18]
+        )
+        #expect(try unsaved.readNewEvents(limit: 3, savingPosition: false).map(\.port) == [base + 19])
+        let beforeSave = try JournalEventSource(source: .osRoot(sandbox.root), stateFilePath: cursorFile)
+        #expect(
+            try beforeSave.readNewEvents(limit: 10, savingPosition: false).map(\.port)
+                == ((base + 16)..<(base + 20)).map { Optional($0) }
+        )
+        unsaved.savePosition()
+        let afterSave = try JournalEventSource(source: .osRoot(sandbox.root), stateFilePath: cursorFile)
+        #expect(try afterSave.readNewEvents(limit: 10).isEmpty)
     }
 
     @Test("classifies a journal entry's MESSAGE and keeps its realtime stamp in UTC")

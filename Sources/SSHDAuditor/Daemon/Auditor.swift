@@ -215,11 +215,12 @@ public actor Auditor {
         self.window.advance(to: now)
         // Bounded per call: a backlog is worked off over several calls instead of stalling this one. Read in small
         // batches: a batch's events are held at once (a few hundred bytes each), and malloc keeps what a large one
-        // took (a 20,000-event batch left 8 MiB of free heap in the daemon's RSS under a flood).
+        // took (a 20,000-event batch left 8 MiB of free heap in the daemon's RSS under a flood). The position is
+        // saved once, after the run.
         var count = 0
         for _ in 0..<160 {
             do {
-                let events = try source.readNewEvents(limit: 1_024)
+                let events = try source.readNewEvents(limit: 1_024, savingPosition: false)
                 for event in events {
                     var time = now
                     if let stamp = event.timestamp, let instant = self.stamps.instant(of: stamp) { time = instant }
@@ -227,12 +228,15 @@ public actor Auditor {
                 }
                 count += events.count
             } catch {
+                // The batches read before the failure are in the window: their position is kept.
+                source.savePosition()
                 problems.append("\(source.name): \(error)")
                 self.logSource = nil
                 return nil
             }
             if !source.hasPendingInput { break }
         }
+        source.savePosition()
         for notice in source.takeNotices() {
             self.logger.notice("\(notice.message)", metadata: ["log.source": "\(source.name)"])
         }

@@ -6,7 +6,8 @@ import Systemd
 ///
 /// Without a usable cursor (first start, file lost or corrupt, cursor rejected) reading starts at the tail by
 /// default (``LogStartPosition/end``): old history is not replayed as new alerts, and a notice says so. The
-/// cursor is saved after every batch that read an entry (atomically: temporary file, `fsync`, `rename`).
+/// cursor is saved after every batch that read an entry, or when the caller asks (atomically: temporary file,
+/// `fsync`, `rename`).
 /// Resuming uses ``JournalReader/seek(after:)``, which skips the entry the cursor names
 /// (`sd_journal_test_cursor(3)`).
 ///
@@ -54,6 +55,8 @@ public final class JournalEventSource: SSHDLogEventSource {
     private var entriesSinceOpen = 0
     /// The host name of the last entry that had one.
     private var lastHost: String?
+    /// The cursor in the state file (`nil`: none written by this source yet).
+    private var savedCursor: String?
     /// Whether the last read stopped at `limit` entries.
     public private(set) var hasPendingInput = false
 
@@ -106,7 +109,7 @@ public final class JournalEventSource: SSHDLogEventSource {
         return self.notices
     }
 
-    public func readNewEvents(limit: Int) throws -> [SSHDLogEvent] {
+    public func readNewEvents(limit: Int, savingPosition: Bool) throws -> [SSHDLogEvent] {
         guard limit > 0 else { return [] }
         if !self.positioned {
             try self.seekToSavedCursor()
@@ -129,15 +132,7 @@ public final class JournalEventSource: SSHDLogEventSource {
         let batchCursor = events.isEmpty ? nil : try? self.reader.cursor()
         if let batchCursor { self.cursor = batchCursor }
         self.hasPendingInput = events.count == limit
-        if batchCursor != nil, let stateFilePath, let cursor {
-            do {
-                try StateFile(path: stateFilePath).write(cursor + "\n")
-            } catch {
-                self.notices.append(
-                    LogSourceNotice(kind: .stateNotSaved, message: "\(error): a restart would read these entries again")
-                )
-            }
-        }
+        if savingPosition { self.savePosition() }
         self.entriesSinceOpen += events.count
         if self.entriesSinceOpen >= self.entriesPerOpen, let batchCursor {
             // A failure keeps the open journal (and its mappings) for another round: reading goes on either way.
@@ -145,6 +140,18 @@ public final class JournalEventSource: SSHDLogEventSource {
             try? self.reader.reopen(after: batchCursor)
         }
         return events
+    }
+
+    public func savePosition() {
+        guard let stateFilePath, let cursor, cursor != self.savedCursor else { return }
+        do {
+            try StateFile(path: stateFilePath).write(cursor + "\n")
+            self.savedCursor = cursor
+        } catch {
+            self.notices.append(
+                LogSourceNotice(kind: .stateNotSaved, message: "\(error): a restart would read these entries again")
+            )
+        }
     }
 
     /// Waits up to `timeout` for the journal to change: call it between reads instead of sleeping, so new sshd
@@ -222,6 +229,7 @@ public final class JournalEventSource: SSHDLogEventSource {
         do {
             try self.reader.seek(after: saved)
             self.cursor = saved
+            self.savedCursor = saved
         } catch {
             try self.startWithoutCursor(.stateReset, "the journal rejected the cursor in \(stateFilePath) (\(error))")
         }
