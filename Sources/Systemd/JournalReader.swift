@@ -5,8 +5,8 @@ import SystemPackage
 /// Reads journal entries: the local system journal or a journal directory, filtered by field matches, from the
 /// start, the end, or just after a saved cursor, waiting for new entries with a timeout.
 ///
-/// The reader owns one `sd_journal` handle, closed in `deinit`. libsystemd's handle is not thread-safe, so the
-/// reader is not `Sendable`: keep it in one task or actor.
+/// The reader owns one `sd_journal` handle, closed in `deinit` (or replaced by ``reopen(after:)``). libsystemd's
+/// handle is not thread-safe, so the reader is not `Sendable`: keep it in one task or actor.
 public final class JournalReader {
     /// Which journal files to open.
     public enum Source: Sendable, Hashable {
@@ -30,8 +30,11 @@ public final class JournalReader {
         case invalidated
     }
 
-    private let journal: OpaquePointer
-    /// The matches set by ``setMatches(anyOf:)``, kept so ``seekToTail()`` can lift them for a moment.
+    /// Which journal files this reader opened, to open them again in ``reopen(after:)``.
+    public let source: Source
+    private var journal: OpaquePointer
+    /// The matches set by ``setMatches(anyOf:)``, kept so ``seekToTail()`` can lift them for a moment and
+    /// ``reopen(after:)`` can set them on the new handle.
     private var matches: [String] = []
     /// Set by ``seek(after:)`` when the cursor's own entry is gone: the reader already stands on the first
     /// entry to return, so the next ``next()`` must not advance again.
@@ -41,6 +44,16 @@ public final class JournalReader {
     ///
     /// The corresponding C functions are `sd_journal_open(3)` and `sd_journal_open_directory(3)`.
     public init(source: Source = .system) throws(SystemdError) {
+        self.source = source
+        self.journal = try Self.open(source)
+    }
+
+    deinit {
+        sd_journal_close(self.journal)
+    }
+
+    /// A new `sd_journal` handle on `source`'s files.
+    private static func open(_ source: Source) throws(SystemdError) -> OpaquePointer {
         var handle: OpaquePointer?
         switch source {
         case .system:
@@ -55,11 +68,32 @@ public final class JournalReader {
         guard let handle else {
             throw SystemdError(operation: "sd_journal_open", errno: .noSuchFileOrDirectory)
         }
-        self.journal = handle
+        return handle
     }
 
-    deinit {
-        sd_journal_close(self.journal)
+    /// Closes the journal and opens it again with the same matches, positioned just after the entry `cursor`
+    /// names (as ``seek(after:)``), so reading continues with no entry lost or repeated. When opening or
+    /// positioning fails, the reader keeps its old handle and position and the error is thrown.
+    ///
+    /// Why: sd-journal maps the journal files in 8 MiB windows and keeps them mapped while the handle is open,
+    /// so every page it read stays in the process's resident set; reading a flood of entries makes that grow
+    /// by the size of the journal written. Closing the handle unmaps them. The new handle has a new file
+    /// descriptor (`sd_journal_get_fd(3)`) and `wait(timeout:)` watches the files afresh.
+    ///
+    /// The corresponding C functions are `sd_journal_open(3)` and `sd_journal_close(3)`.
+    public func reopen(after cursor: String) throws(SystemdError) {
+        let old = (journal: self.journal, standsOnUnreadEntry: self.standsOnUnreadEntry)
+        self.journal = try Self.open(self.source)
+        do {
+            try self.setMatches(anyOf: self.matches)
+            try self.seek(after: cursor)
+        } catch {
+            sd_journal_close(self.journal)
+            self.journal = old.journal
+            self.standsOnUnreadEntry = old.standsOnUnreadEntry
+            throw error
+        }
+        sd_journal_close(old.journal)
     }
 
     // MARK: - Filtering
@@ -108,7 +142,7 @@ public final class JournalReader {
         sd_journal_flush_matches(self.journal)
         try check("sd_journal_seek_tail") { sd_journal_seek_tail(self.journal) }
         let moved = try check("sd_journal_previous") { sd_journal_previous(self.journal) }
-        let anchor = moved > 0 ? try self.currentCursor() : nil
+        let anchor = moved > 0 ? try self.cursor() : nil
         try self.setMatches(anyOf: matches)
         if let anchor {
             try self.seek(after: anchor)
@@ -149,13 +183,67 @@ public final class JournalReader {
     /// The corresponding C functions are `sd_journal_next(3)`, `sd_journal_enumerate_data(3)`,
     /// `sd_journal_get_realtime_usec(3)` and `sd_journal_get_cursor(3)`.
     public func next() throws(SystemdError) -> JournalEntry? {
+        guard try self.moveToNextEntry() else { return nil }
+        return try self.currentEntry()
+    }
+
+    /// Moves to the next matching entry without reading it; `false` at the end of the journal. Read what is
+    /// needed of it with ``withFields(_:_:)``, ``realtimeMicroseconds()`` and ``cursor()``: cheaper than
+    /// ``next()``, which copies every field of the entry and formats its cursor.
+    ///
+    /// At the end of the journal the reader stays on the last entry read, so ``cursor()`` names it.
+    ///
+    /// The corresponding C function is `sd_journal_next(3)`.
+    public func moveToNextEntry() throws(SystemdError) -> Bool {
         if self.standsOnUnreadEntry {
             self.standsOnUnreadEntry = false
-        } else {
-            let moved = try check("sd_journal_next") { sd_journal_next(self.journal) }
-            guard moved > 0 else { return nil }
+            return true
         }
-        return try self.currentEntry()
+        return try check("sd_journal_next") { sd_journal_next(self.journal) } > 0
+    }
+
+    /// Calls `body` once for each of `names` (field names as UTF-8 bytes, without `=`) the entry the reader stands
+    /// on has, with its index in `names` and its value (the bytes after `NAME=`, the first value when a field
+    /// occurs more than once). The bytes are valid only inside that call. One pass over the entry's fields,
+    /// where `sd_journal_get_data(3)` would make one per name.
+    ///
+    /// The corresponding C functions are `sd_journal_restart_data(3)` and `sd_journal_enumerate_data(3)`.
+    public func withFields(
+        _ names: [[UInt8]],
+        _ body: (Int, UnsafeBufferPointer<UInt8>) -> Void
+    ) throws(SystemdError) {
+        precondition(names.count <= 64, "at most 64 field names")
+        // Bit i set: names[i] was found (a bit set, not an array: this runs once per entry read).
+        var found: UInt64 = 0
+        let all: UInt64 = names.count == 64 ? .max : (1 << UInt64(names.count)) - 1
+        sd_journal_restart_data(self.journal)
+        while found != all {
+            var data: UnsafeRawPointer?
+            var length = 0
+            let more = try check("sd_journal_enumerate_data") {
+                sd_journal_enumerate_data(self.journal, &data, &length)
+            }
+            guard more > 0, let data else { break }
+            let datum = UnsafeBufferPointer(start: data.assumingMemoryBound(to: UInt8.self), count: length)
+            for index in names.indices where found & (1 << UInt64(index)) == 0 {
+                let name = names[index]
+                guard datum.count > name.count, datum[name.count] == UInt8(ascii: "="),
+                    datum.prefix(name.count).elementsEqual(name)
+                else { continue }
+                found |= 1 << UInt64(index)
+                body(index, UnsafeBufferPointer(rebasing: datum[(name.count + 1)...]))
+                break
+            }
+        }
+    }
+
+    /// When the entry the reader stands on was written, in microseconds since the Unix epoch.
+    ///
+    /// The corresponding C function is `sd_journal_get_realtime_usec(3)`.
+    public func realtimeMicroseconds() throws(SystemdError) -> UInt64 {
+        var realtime: UInt64 = 0
+        try check("sd_journal_get_realtime_usec") { sd_journal_get_realtime_usec(self.journal, &realtime) }
+        return realtime
     }
 
     /// Waits up to `timeout` for the journal to change.
@@ -189,13 +277,17 @@ public final class JournalReader {
             let name = String(decoding: bytes[..<equals], as: UTF8.self)
             if fields[name] == nil { fields[name] = Array(bytes[(equals + 1)...]) }
         }
-        var realtime: UInt64 = 0
-        try check("sd_journal_get_realtime_usec") { sd_journal_get_realtime_usec(self.journal, &realtime) }
-        return JournalEntry(fields: fields, realtimeMicroseconds: realtime, cursor: try self.currentCursor())
+        return JournalEntry(
+            fields: fields,
+            realtimeMicroseconds: try self.realtimeMicroseconds(),
+            cursor: try self.cursor()
+        )
     }
 
-    /// The cursor of the entry the journal stands on.
-    private func currentCursor() throws(SystemdError) -> String {
+    /// The cursor of the entry the reader stands on: pass it to ``seek(after:)`` to resume after it.
+    ///
+    /// The corresponding C function is `sd_journal_get_cursor(3)`.
+    public func cursor() throws(SystemdError) -> String {
         var cursor: UnsafeMutablePointer<CChar>?
         try check("sd_journal_get_cursor") { sd_journal_get_cursor(self.journal, &cursor) }
         defer { free(cursor) }

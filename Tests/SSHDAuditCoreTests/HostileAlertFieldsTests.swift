@@ -17,14 +17,16 @@ struct HostileAlertFieldsTests {
     }
 
     private static func snapshot(_ events: [SSHDLogEvent], threshold: Int = 3) -> AuditSnapshot {
-        var snapshot = AuditSnapshot(
-            time: Self.now,
-            logEvents: events.enumerated().map { index, event in
-                TimedLogEvent(time: Self.now - .seconds(10 + index), event: event)
-            }
-        )
+        var snapshot = AuditSnapshot(time: Self.now)
         snapshot.configuration.authFailureBurstThreshold = threshold
         snapshot.configuration.authFailureBurstWindow = .seconds(600)
+        snapshot.logWindow = LogWindow(
+            events.enumerated().map { index, event in
+                TimedLogEvent(time: Self.now - .seconds(10 + index), event: event)
+            },
+            now: Self.now,
+            configuration: snapshot.configuration
+        )
         return snapshot
     }
 

@@ -109,6 +109,20 @@ struct LogSourcesAuthLogFollowerTests {
         #expect(!follower.hasPendingInput)
     }
 
+    @Test("batches read without saving: the position is saved by savePosition(), once, for the whole run")
+    func deferredSave() throws {
+        let log = try LogDirectory()
+        try log.append(ports: 1...5)
+        let follower = log.follower(start: .start)
+        #expect(try follower.readNewEvents(limit: 2, savingPosition: false).map(\.port) == [1, 2])
+        #expect(try follower.readNewEvents(limit: 2, savingPosition: false).map(\.port) == [3, 4])
+        // Not saved yet: a restart reads the run again.
+        #expect(try log.follower(start: .start).readPorts() == [1, 2, 3, 4, 5])
+        follower.savePosition()
+        #expect(try log.follower(start: .start).readPorts() == [5])
+        #expect(follower.takeNotices().map(\.kind) == [.startedWithoutState])
+    }
+
     @Test("a state file that cannot be written is reported; the events are still returned")
     func stateNotSaved() throws {
         let log = try LogDirectory()

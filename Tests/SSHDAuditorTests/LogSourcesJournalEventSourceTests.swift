@@ -92,6 +92,75 @@ struct LogSourcesJournalEventSourceTests {
         }
     }
 
+    @Test(
+        "reopening the journal every few entries loses and repeats nothing, live and across a restart; events are as from whole entries"
+    )
+    func reopens() throws {
+        guard let sandbox = try bootSandboxForTest() else { return }
+        defer { try? sandbox.powerOff() }
+        let state = try TemporaryDirectory()
+        let cursorFile = state.path("journal.cursor")
+        // Reopened after every 3 entries, read 2 at a time: reopenings fall at a batch's end and in mid-run.
+        let source = try JournalEventSource(
+            source: .osRoot(sandbox.root),
+            stateFilePath: cursorFile,
+            startPosition: .start,
+            entriesPerOpen: 3
+        )
+        _ = try Self.readAll(source)
+        let base = Int.random(in: 20_000...50_000)
+        for port in base..<(base + 11) {
+            try Self.log(
+                sandbox,
+                tag: port % 2 == 0 ? "sshd" : "sshd-session",
+                "Invalid user u\(port) from 192.0.2.9 port \(port)"
+            )
+        }
+        let events = try Self.readAll(source)
+        #expect(events.map(\.port) == (base..<(base + 11)).map { Optional($0) })
+
+        // The same entries read whole (JournalReader.next(), JournalEventSource.event(from:)) give the same events.
+        let reader = try JournalReader(source: .osRoot(sandbox.root))
+        try reader.setMatches(anyOf: JournalEventSource.sshdMatches)
+        try reader.seekToHead()
+        var whole: [SSHDLogEvent] = []
+        while let entry = try reader.next() { whole.append(JournalEventSource.event(from: entry)) }
+        #expect(Array(whole.suffix(11)) == events)
+        #expect(events.allSatisfy { $0.host != nil && $0.pid != nil && $0.program != nil && $0.timestamp != nil })
+
+        // More lines; a restarted source resumes after the saved cursor, itself reopening as it goes.
+        for port in (base + 11)..<(base + 16) {
+            try Self.log(sandbox, tag: "sshd", "Connection closed by 192.0.2.9 port \(port) [preauth]")
+        }
+        let restarted = try JournalEventSource(
+            source: .osRoot(sandbox.root),
+            stateFilePath: cursorFile,
+            entriesPerOpen: 2
+        )
+        #expect(try Self.readAll(restarted).map(\.port) == ((base + 11)..<(base + 16)).map { Optional($0) })
+        #expect(restarted.takeNotices().isEmpty)
+        // The first source carries on from where it stood too.
+        #expect(try Self.readAll(source).map(\.port) == ((base + 11)..<(base + 16)).map { Optional($0) })
+
+        // Read without saving, the position waits for savePosition(): until then a restart reads the run again.
+        for port in (base + 16)..<(base + 20) {
+            try Self.log(sandbox, tag: "sshd", "Connection closed by 192.0.2.9 port \(port) [preauth]")
+        }
+        let unsaved = try JournalEventSource(source: .osRoot(sandbox.root), stateFilePath: cursorFile)
+        #expect(
+            try unsaved.readNewEvents(limit: 3, savingPosition: false).map(\.port) == [base + 16, base + 17, base + 18]
+        )
+        #expect(try unsaved.readNewEvents(limit: 3, savingPosition: false).map(\.port) == [base + 19])
+        let beforeSave = try JournalEventSource(source: .osRoot(sandbox.root), stateFilePath: cursorFile)
+        #expect(
+            try beforeSave.readNewEvents(limit: 10, savingPosition: false).map(\.port)
+                == ((base + 16)..<(base + 20)).map { Optional($0) }
+        )
+        unsaved.savePosition()
+        let afterSave = try JournalEventSource(source: .osRoot(sandbox.root), stateFilePath: cursorFile)
+        #expect(try afterSave.readNewEvents(limit: 10).isEmpty)
+    }
+
     @Test("classifies a journal entry's MESSAGE and keeps its realtime stamp in UTC")
     func eventFromEntry() {
         let entry = JournalEntry(

@@ -37,7 +37,12 @@ struct SnapshotCollectorTests {
         let collector = SnapshotCollector(configuration: configuration)
         let time = Duration.seconds(1_000_000)
 
-        let first = collector.collect(time: time, service: nil, socket: nil, logEvents: [])
+        let first = collector.collect(
+            time: time,
+            service: nil,
+            socket: nil,
+            logWindow: LogWindow(configuration: .default)
+        )
         #expect(self.runs(counter) == 1)
         #expect(first.snapshot.configTest?.passed == true)
 
@@ -45,7 +50,7 @@ struct SnapshotCollectorTests {
             time: time + .seconds(5),
             service: nil,
             socket: nil,
-            logEvents: [],
+            logWindow: LogWindow(configuration: .default),
             previousConfigTest: first.configTestMemo
         )
         #expect(self.runs(counter) == 1, "nothing changed: the verdict is reused")
@@ -61,7 +66,7 @@ struct SnapshotCollectorTests {
             time: time + .seconds(10),
             service: nil,
             socket: nil,
-            logEvents: [],
+            logWindow: LogWindow(configuration: .default),
             previousConfigTest: second.configTestMemo
         )
         #expect(self.runs(counter) == 2)
@@ -71,7 +76,7 @@ struct SnapshotCollectorTests {
             time: time + .seconds(10) + SnapshotCollector.configTestMaximumAge,
             service: nil,
             socket: nil,
-            logEvents: [],
+            logWindow: LogWindow(configuration: .default),
             previousConfigTest: third.configTestMemo
         )
         #expect(self.runs(counter) == 3)

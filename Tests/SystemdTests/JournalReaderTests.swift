@@ -58,6 +58,74 @@ extension SandboxedTests {
             #expect(try resumed.next() == nil)
         }
 
+        @Test(
+            "reopened after a cursor, it reads on from the next entry: none lost, none repeated; a bad cursor keeps it"
+        )
+        func reopensAfterCursor() throws {
+            guard let sandbox = try bootSandboxForTest() else { return }
+            defer { try? sandbox.powerOff() }
+            let tag = "reopen-\(UInt32.random(in: 0...UInt32.max))"
+            try Self.log(sandbox, tag: tag, ["one", "two", "three"])
+
+            let reader = try JournalReader(source: .osRoot(sandbox.root))
+            try reader.setMatches(anyOf: ["SYSLOG_IDENTIFIER=\(tag)"])
+            try reader.seekToHead()
+            #expect(try reader.next()?.message == "one")
+            #expect(try reader.moveToNextEntry())
+            let two = try reader.cursor()
+            try reader.reopen(after: two)
+            #expect(try reader.next()?.message == "three")
+            #expect(try reader.next() == nil)
+
+            // At the end, the reader still stands on the last entry: its cursor names it, and a reopening there
+            // reads only what comes after.
+            let end = try reader.cursor()
+            try reader.reopen(after: end)
+            #expect(try reader.next() == nil)
+            try Self.log(sandbox, tag: tag, ["four"])
+            #expect(try reader.next()?.message == "four")
+
+            // A cursor the journal rejects: the error is thrown, the open journal and its position are kept.
+            try Self.log(sandbox, tag: tag, ["five"])
+            #expect(throws: SystemdError.self) { try reader.reopen(after: "not a cursor") }
+            #expect(try reader.next()?.message == "five")
+            #expect(try reader.next() == nil)
+        }
+
+        @Test("withFields reads the named fields of the entry in one pass, as next() has them")
+        func readsNamedFields() throws {
+            guard let sandbox = try bootSandboxForTest() else { return }
+            defer { try? sandbox.powerOff() }
+            let tag = "fields-\(UInt32.random(in: 0...UInt32.max))"
+            try Self.log(sandbox, tag: tag, ["hello", "MESSAGE=inside the value"])
+
+            let whole = try JournalReader(source: .osRoot(sandbox.root))
+            try whole.setMatches(anyOf: ["SYSLOG_IDENTIFIER=\(tag)"])
+            try whole.seekToHead()
+            let entries = try Self.readAll(whole)
+            #expect(entries.count == 2)
+
+            let names = ["MESSAGE", "SYSLOG_IDENTIFIER", "_PID", "NO_SUCH_FIELD", "PRIORITY"]
+            let reader = try JournalReader(source: .osRoot(sandbox.root))
+            try reader.setMatches(anyOf: ["SYSLOG_IDENTIFIER=\(tag)"])
+            try reader.seekToHead()
+            for entry in entries {
+                #expect(try reader.moveToNextEntry())
+                var read: [String: String] = [:]
+                try reader.withFields(names.map { Array($0.utf8) }) { index, value in
+                    #expect(read[names[index]] == nil, "each field once")
+                    read[names[index]] = String(decoding: value, as: UTF8.self)
+                }
+                let expected = Dictionary(
+                    uniqueKeysWithValues: names.compactMap { name in entry[name].map { (name, $0) } }
+                )
+                #expect(read == expected)
+                #expect(try reader.realtimeMicroseconds() == entry.realtimeMicroseconds)
+                #expect(try reader.cursor() == entry.cursor)
+            }
+            #expect(try !reader.moveToNextEntry())
+        }
+
         @Test("waits for a new entry and reads it; times out when nothing comes")
         func waitsForNewEntries() throws {
             guard let sandbox = try bootSandboxForTest() else { return }

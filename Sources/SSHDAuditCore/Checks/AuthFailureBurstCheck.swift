@@ -2,27 +2,22 @@
 /// within the window; one finding per address.
 ///
 /// Counted: failed password, publickey and other methods, and attempts at invalid users (a scanner that
-/// only probes user names never gets to a "Failed" line).
+/// only probes user names never gets to a "Failed" line). Failures of addresses beyond
+/// ``LogWindow/maximumSources`` at once (a flood from more addresses than that) count in the total only.
 public struct AuthFailureBurstCheck: HealthCheck {
     public static let id = CheckID.authFailureBurst
-
-    static let failureKinds: Set<SSHDLogEventKind> = [.failedPassword, .failedPublickey, .failedOther, .invalidUser]
 
     public init() {}
 
     public func evaluate(_ snapshot: AuditSnapshot) -> [Finding] {
-        guard snapshot.logEvents != nil else { return [self.finding(.unknown, "sshd's log could not be read")] }
+        guard let log = snapshot.logWindow else { return [self.finding(.unknown, "sshd's log could not be read")] }
         let window = snapshot.configuration.authFailureBurstWindow
         let threshold = snapshot.configuration.authFailureBurstThreshold
-        var counts: [String: Int] = [:]
-        for event in snapshot.recentEvents(Self.failureKinds, within: window) {
-            guard let address = event.address else { continue }
-            counts[address, default: 0] += 1
-        }
-        let bursts = counts.filter { $0.value >= threshold }
+        let counts = log.authFailures(since: snapshot.time - window)
+        let bursts = counts.bySource.filter { $0.value >= threshold }
         let windowText = SystemdTimeSpan.format(window)
         guard !bursts.isEmpty else {
-            let total = counts.values.reduce(0, +)
+            let total = counts.bySource.values.reduce(counts.otherSources, +)
             return [
                 self.finding(
                     .ok,

@@ -11,7 +11,7 @@ public struct HostKeysMissingCheck: HealthCheck {
         if let unit = snapshot.service?.name { fields[FindingField.unit] = unit }
         let missing = snapshot.hostKeys.filter { $0.state == .missing }
         fields[FindingField.path] = missing.map(\.path).joined(separator: " ")
-        if !snapshot.recentEvents([.noHostKeys], within: snapshot.configuration.logWindow).isEmpty {
+        if snapshot.lastLogEvent([.noHostKeys], within: snapshot.configuration.logWindow) != nil {
             return [self.finding(.critical, "sshd exited: no hostkeys available", fields: fields)]
         }
         guard !snapshot.hostKeys.isEmpty else {

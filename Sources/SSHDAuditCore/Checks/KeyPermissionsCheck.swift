@@ -1,20 +1,25 @@
 /// `key-permissions`: sshd refused keys under StrictModes ("Authentication refused: bad ownership or modes
-/// for file|directory PATH") within the log window; one finding per path.
+/// for file|directory PATH") within the log window; one finding per path, and one for the refusals of paths
+/// beyond ``LogWindow/maximumPaths`` at once (only forged lines name that many).
 public struct KeyPermissionsCheck: HealthCheck {
     public static let id = CheckID.keyPermissions
+
+    /// The subject of the finding that counts the paths beyond ``LogWindow/maximumPaths``.
+    static let otherPaths = "(other paths)"
 
     public init() {}
 
     public func evaluate(_ snapshot: AuditSnapshot) -> [Finding] {
-        guard snapshot.logEvents != nil else { return [self.finding(.unknown, "sshd's log could not be read")] }
-        let refusals = snapshot.recentEvents(
-            [.badModesFile, .badModesDirectory],
-            within: snapshot.configuration.logWindow
-        )
-        var counts: [String: Int] = [:]
-        for refusal in refusals { counts[refusal.path ?? "?", default: 0] += 1 }
-        guard !counts.isEmpty else { return [self.finding(.ok, "no StrictModes refusals")] }
-        return counts.keys.sorted().map { path in
+        guard let log = snapshot.logWindow else { return [self.finding(.unknown, "sshd's log could not be read")] }
+        let refusals = log.strictModesRefusals(since: snapshot.time - snapshot.configuration.logWindow)
+        var counts = refusals.byPath
+        guard !counts.isEmpty || refusals.otherPaths > 0 else { return [self.finding(.ok, "no StrictModes refusals")] }
+        var paths = counts.keys.sorted()
+        if refusals.otherPaths > 0 {
+            counts[Self.otherPaths] = refusals.otherPaths
+            paths.append(Self.otherPaths)
+        }
+        return paths.map { path in
             var fields = [FindingField.path: path]
             if let unit = snapshot.service?.name { fields[FindingField.unit] = unit }
             let times = counts[path] ?? 0

@@ -8,12 +8,7 @@ public struct MaxStartupsSaturatedCheck: HealthCheck {
 
     public func evaluate(_ snapshot: AuditSnapshot) -> [Finding] {
         // Drops for MaxStartups only: PerSourcePenalties drops are a deliberate per-address policy.
-        let drops = snapshot.recentEvents(
-            [.dropConnection, .dropRateLimited],
-            within: snapshot.configuration.logWindow
-        )
-        .filter { $0.dropReason == "MaxStartups" }
-        let dropped = drops.reduce(0) { $0 + ($1.kind == .dropRateLimited ? ($1.count ?? 1) : 1) }
+        let dropped = snapshot.logWindow?.maxStartupsDrops(since: snapshot.time - snapshot.configuration.logWindow) ?? 0
 
         var fields: [String: String] = [FindingField.droppedConnections: String(dropped)]
         if let unit = snapshot.service?.name { fields[FindingField.unit] = unit }
@@ -43,7 +38,7 @@ public struct MaxStartupsSaturatedCheck: HealthCheck {
                 )
             ]
         }
-        if snapshot.startups == nil && snapshot.sshdIsUp && snapshot.logEvents == nil {
+        if snapshot.startups == nil && snapshot.sshdIsUp && snapshot.logWindow == nil {
             return [self.finding(.unknown, "neither the listener's title nor sshd's log could be read")]
         }
         return [self.finding(.ok, "no connection dropped past MaxStartups", fields: fields)]

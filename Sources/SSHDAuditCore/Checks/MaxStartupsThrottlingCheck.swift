@@ -10,11 +10,11 @@ public struct MaxStartupsThrottlingCheck: HealthCheck {
         guard let gauge = snapshot.startups else {
             if !snapshot.sshdIsUp { return [self.finding(.ok, "sshd is not running")] }
             // Without the title (sshd before 8.2, or no access to /proc), the log's throttling lines still tell.
-            let lines = snapshot.recentEvents(
+            let line = snapshot.lastLogEvent(
                 [.maxStartupsBegin, .maxStartupsThrottling],
                 within: snapshot.configuration.logWindow
             )
-            if !lines.isEmpty {
+            if line != nil {
                 return [
                     self.finding(
                         .warning,

@@ -20,8 +20,7 @@ public struct PortMismatchCheck: HealthCheck {
                 separator: " "
             )
         }
-        let bindFailures = snapshot.recentEvents([.bindFailed], within: snapshot.configuration.logWindow)
-        if let failure = bindFailures.last {
+        if let failure = snapshot.lastLogEvent([.bindFailed], within: snapshot.configuration.logWindow) {
             let address = failure.listenerAddress ?? failure.address ?? "?"
             let port = failure.listenerPort ?? failure.port
             problems.append(

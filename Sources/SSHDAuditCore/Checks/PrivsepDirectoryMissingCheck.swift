@@ -13,11 +13,10 @@ public struct PrivsepDirectoryMissingCheck: HealthCheck {
         guard snapshot.sshdInstalled else { return [self.finding(.ok, "not applicable: sshd is not installed")] }
         var fields: [String: String] = [:]
         if let unit = snapshot.service?.name { fields[FindingField.unit] = unit }
-        let logged = snapshot.recentEvents(
+        if let line = snapshot.lastLogEvent(
             [.missingPrivilegeSeparationDirectory],
             within: snapshot.configuration.logWindow
-        )
-        if let line = logged.last {
+        ) {
             fields[FindingField.path] = line.path ?? snapshot.privsepDirectory?.path ?? ""
             return [
                 self.finding(

@@ -27,8 +27,9 @@ public struct AuditSnapshot: Sendable, Hashable {
     public var privsepDirectory: PathProbe?
     /// Every configured host key; empty when not probed.
     public var hostKeys: [PathProbe]
-    /// sshd's log events within the longest window the checks use; `nil` when the log could not be read.
-    public var logEvents: [TimedLogEvent]?
+    /// What the checks need of sshd's recent log (counts per source and path, the last rare events);
+    /// `nil` when the log could not be read.
+    public var logWindow: LogWindow?
 
     public init(
         time: Duration,
@@ -42,7 +43,7 @@ public struct AuditSnapshot: Sendable, Hashable {
         startups: MaxStartupsGauge? = nil,
         privsepDirectory: PathProbe? = nil,
         hostKeys: [PathProbe] = [],
-        logEvents: [TimedLogEvent]? = nil
+        logWindow: LogWindow? = nil
     ) {
         self.time = time
         self.configuration = configuration
@@ -55,7 +56,7 @@ public struct AuditSnapshot: Sendable, Hashable {
         self.startups = startups
         self.privsepDirectory = privsepDirectory
         self.hostKeys = hostKeys
-        self.logEvents = logEvents
+        self.logWindow = logWindow
     }
 
     /// Whether ssh is socket-activated right now: a loaded socket unit that is active (listening).
@@ -64,10 +65,10 @@ public struct AuditSnapshot: Sendable, Hashable {
     /// Whether sshd (or its socket unit) serves connections now.
     public var sshdIsUp: Bool { (self.service?.isActive ?? false) || self.isSocketActivated }
 
-    /// Log events of `kinds` within `window` before ``time``; empty when the log was not read.
-    public func recentEvents(_ kinds: Set<SSHDLogEventKind>, within window: Duration) -> [SSHDLogEvent] {
-        let since = self.time - window
-        return (self.logEvents ?? []).filter { $0.time >= since && kinds.contains($0.event.kind) }.map(\.event)
+    /// The last log event of `kinds` (``LogWindow/rareKinds`` only) within `window` before ``time``; `nil` when
+    /// there is none or the log was not read.
+    public func lastLogEvent(_ kinds: Set<SSHDLogEventKind>, within window: Duration) -> SSHDLogEvent? {
+        self.logWindow?.lastEvent(kinds, since: self.time - window)
     }
 
     /// The listening sockets held by sshd: by its main pid or a process named sshd, or by systemd (pid 1)

@@ -4,7 +4,7 @@ import SSHDAuditCore
 import Systemd
 
 /// One audit cycle and the state that carries from one cycle to the next: the alerts raised, the position
-/// in sshd's log and the recent log events, the bus connection.
+/// in sshd's log and what the checks need of its recent lines (a ``LogWindow``), the bus connection.
 ///
 /// `run`, `status` (when no daemon runs) and `check` all go through ``runCycle()``; only the daemon passes
 /// sinks, so a one-shot diagnosis never writes alerts or state.
@@ -49,7 +49,9 @@ public actor Auditor {
     private let units: UnitStateReader
     private var logSource: (any SSHDLogEventSource)?
     private var logSourceProblem: String?
-    private var window: LogEventWindow
+    private var window: LogWindow
+    /// Log stamps to instants, without a time zone lookup per line.
+    private var stamps = LogStampResolver()
     private var alerts: AlertState
     /// The last `sshd -t` verdict, reused while nothing it reads has changed.
     private var configTestMemo: SnapshotCollector.ConfigTestMemo?
@@ -79,7 +81,7 @@ public actor Auditor {
         self.logger = logger
         self.logMode = logMode
         self.units = UnitStateReader(candidates: configuration.effectiveSSHUnits, busAddress: busAddress)
-        self.window = LogEventWindow(duration: configuration.logWindow)
+        self.window = LogWindow(configuration: configuration)
         self.alerts = AlertState(reraiseInterval: configuration.reraiseInterval)
         if sinks.persistState {
             self.alerts = Self.loadAlertState(configuration: configuration, logger: logger)
@@ -92,7 +94,10 @@ public actor Auditor {
             configuration.logSource != self.configuration.logSource
             || configuration.authLogPath != self.configuration.authLogPath
         self.configuration = configuration
-        self.window.duration = configuration.logWindow
+        self.window.setWindows(
+            failureWindow: configuration.authFailureBurstWindow,
+            logWindow: configuration.logWindow
+        )
         self.alerts.reraiseInterval = configuration.reraiseInterval
         if logChanged { self.logSource = nil }
     }
@@ -114,17 +119,13 @@ public actor Auditor {
         let units = self.units.read()
         var problems: [String] = units.problem.map { [$0] } ?? []
 
-        let logEvents: [TimedLogEvent]?
+        let logWindow: LogWindow?
         switch self.logMode {
         case .follow:
-            logEvents = self.readNewLogEvents(now: now, problems: &problems) == nil ? nil : self.window.events
+            logWindow = self.readNewLogEvents(now: now, problems: &problems) == nil ? nil : self.window
         case .recentWindow:
-            let recent = RecentLogEvents.read(
-                configuration: self.configuration,
-                now: now,
-                window: self.configuration.logWindow
-            )
-            logEvents = recent.events
+            let recent = RecentLogEvents.read(configuration: self.configuration, now: now)
+            logWindow = recent.window
             self.recentLogSourceName = recent.source
             if let problem = recent.problem { problems.append(problem) }
         }
@@ -134,7 +135,7 @@ public actor Auditor {
             time: now,
             service: units.service,
             socket: units.socket,
-            logEvents: logEvents,
+            logWindow: logWindow,
             previousConfigTest: self.configTestMemo
         )
         // The other sources are read after the units, `sshd -t` taking tens of milliseconds in between: a unit
@@ -147,7 +148,7 @@ public actor Auditor {
                 time: now,
                 service: settled.service,
                 socket: settled.socket,
-                logEvents: logEvents,
+                logWindow: logWindow,
                 previousConfigTest: collected.configTestMemo
             )
         }
@@ -211,26 +212,35 @@ public actor Auditor {
             let today = LocalDate.current()
             follower.classicYear = .latestNotAfter(year: today.year, month: today.month)
         }
-        // Bounded per call: a backlog is worked off over several calls instead of stalling this one.
-        var fresh: [TimedLogEvent] = []
-        for _ in 0..<8 {
+        self.window.advance(to: now)
+        // Bounded per call: a backlog is worked off over several calls instead of stalling this one. Read in small
+        // batches: a batch's events are held at once (a few hundred bytes each), and malloc keeps what a large one
+        // took (a 20,000-event batch left 8 MiB of free heap in the daemon's RSS under a flood). The position is
+        // saved once, after the run.
+        var count = 0
+        for _ in 0..<160 {
             do {
-                let events = try source.readNewEvents(limit: 20_000)
-                fresh += events.map {
-                    TimedLogEvent(time: $0.timestamp.flatMap(WallClock.instant(of:)) ?? now, event: $0)
+                let events = try source.readNewEvents(limit: 1_024, savingPosition: false)
+                for event in events {
+                    var time = now
+                    if let stamp = event.timestamp, let instant = self.stamps.instant(of: stamp) { time = instant }
+                    self.window.record(event, at: time)
                 }
+                count += events.count
             } catch {
+                // The batches read before the failure are in the window: their position is kept.
+                source.savePosition()
                 problems.append("\(source.name): \(error)")
                 self.logSource = nil
                 return nil
             }
             if !source.hasPendingInput { break }
         }
+        source.savePosition()
         for notice in source.takeNotices() {
             self.logger.notice("\(notice.message)", metadata: ["log.source": "\(source.name)"])
         }
-        self.window.append(fresh, now: now)
-        return fresh.count
+        return count
     }
 
     private func openLogSource() -> (any SSHDLogEventSource)? {

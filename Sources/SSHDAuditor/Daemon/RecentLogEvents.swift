@@ -3,7 +3,8 @@ import SSHDAuditCore
 import Systemd
 
 /// sshd's log events of the last few minutes, for one-shot runs (`status` without a daemon, `check`), which
-/// have no saved position to continue from: the journal from `now - window`, or the tail of the syslog file.
+/// have no saved position to continue from: the journal from the start of the longest window the checks use,
+/// or the tail of the syslog file, recorded into a ``LogWindow`` as they are read (bounded whatever they hold).
 ///
 /// The daemon does not use this: it follows the log with an ``SSHDLogEventSource`` and never reads an
 /// entry twice.
@@ -14,47 +15,49 @@ enum RecentLogEvents {
     /// The most journal entries a one-shot run reads.
     static let journalEntryLimit = 200_000
 
-    /// Events logged in the `window` before `now`, and where they were read; `nil` events when the log
-    /// could not be read.
+    /// The window of the events logged up to `now` (as far back as `configuration`'s windows reach), and where
+    /// they were read; a `nil` window when the log could not be read.
     static func read(
         configuration: AuditorConfiguration,
-        now: Duration,
-        window: Duration
-    ) -> (events: [TimedLogEvent]?, source: String, problem: String?) {
+        now: Duration
+    ) -> (window: LogWindow?, source: String, problem: String?) {
+        var window = LogWindow(configuration: configuration)
+        window.advance(to: now)
         switch LogSourceSelector.choose(mode: configuration.logSource, filePath: configuration.authLogPath) {
         case .journal:
             do {
-                return (try self.fromJournal(now: now, window: window), "journal", nil)
+                try self.fromJournal(into: &window, now: now)
+                return (window, "journal", nil)
             } catch {
                 return (nil, "journal", "sshd's log (journal): \(error)")
             }
         case .file(let path, _):
-            guard let events = self.fromFileTail(path: path, now: now, window: window) else {
+            guard self.fromFileTail(path: path, into: &window, now: now) else {
                 return (nil, "file \(path)", "sshd's log: cannot read \(path)")
             }
-            return (events, "file \(path)", nil)
+            return (window, "file \(path)", nil)
         }
     }
 
-    private static func fromJournal(now: Duration, window: Duration) throws -> [TimedLogEvent] {
+    private static func fromJournal(into window: inout LogWindow, now: Duration) throws {
         let reader = try JournalReader(source: .system)
         try reader.setMatches(anyOf: JournalEventSource.sshdMatches)
-        let since = max(now - window, .zero)
+        let since = max(now - window.longestWindow, .zero)
         try reader.seek(toRealtimeMicroseconds: UInt64(since.components.seconds) * 1_000_000)
-        var events: [TimedLogEvent] = []
-        while events.count < Self.journalEntryLimit, let entry = try reader.next() {
+        var count = 0
+        while count < Self.journalEntryLimit, let entry = try reader.next() {
             let time = Duration.microseconds(Int64(entry.realtimeMicroseconds))
-            events.append(TimedLogEvent(time: time, event: JournalEventSource.event(from: entry)))
+            window.record(JournalEventSource.event(from: entry), at: time)
+            count += 1
         }
-        return events
     }
 
-    private static func fromFileTail(path: String, now: Duration, window: Duration) -> [TimedLogEvent]? {
+    private static func fromFileTail(path: String, into window: inout LogWindow, now: Duration) -> Bool {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+        guard fd >= 0 else { return false }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { return nil }
+        guard fstat(fd, &info) == 0 else { return false }
         let start = max(0, Int(info.st_size) - Self.fileTailBytes)
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size) - start)
         var filled = 0
@@ -73,8 +76,8 @@ enum RecentLogEvents {
         }
         let today = LocalDate.current()
         let parser = SSHDLogParser(classicYear: .latestNotAfter(year: today.year, month: today.month))
-        let since = now - window
-        var events: [TimedLogEvent] = []
+        let since = now - window.longestWindow
+        var stamps = LogStampResolver()
         bytes.withUnsafeBufferPointer { buffer in
             var lineStart = 0
             for index in 0...buffer.count where index == buffer.count || buffer[index] == UInt8(ascii: "\n") {
@@ -82,10 +85,10 @@ enum RecentLogEvents {
                 guard index > lineStart else { continue }
                 let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<index])
                 guard case .event(let event) = parser.parse(line: line) else { continue }
-                let time = event.timestamp.flatMap(WallClock.instant(of:)) ?? now
-                if time >= since { events.append(TimedLogEvent(time: time, event: event)) }
+                let time = event.timestamp.flatMap { stamps.instant(of: $0) } ?? now
+                if time >= since { window.record(event, at: time) }
             }
         }
-        return events
+        return true
     }
 }

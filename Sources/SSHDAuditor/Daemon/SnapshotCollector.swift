@@ -10,7 +10,7 @@ import SSHDAuditCore
 public struct SnapshotCollector: Sendable {
     /// What one collection produced.
     public struct Collected: Sendable {
-        /// The snapshot, with the units and log events the caller passed in.
+        /// The snapshot, with the units and log window the caller passed in.
         public var snapshot: AuditSnapshot
         /// Sources that could not be read, each with the reason, for the daemon's own log.
         public var problems: [String]
@@ -50,7 +50,7 @@ public struct SnapshotCollector: Sendable {
         time: Duration,
         service: UnitHealth?,
         socket: UnitHealth?,
-        logEvents: [TimedLogEvent]?,
+        logWindow: LogWindow?,
         previousConfigTest: ConfigTestMemo? = nil
     ) -> Collected {
         var problems: [String] = []
@@ -106,7 +106,7 @@ public struct SnapshotCollector: Sendable {
                 startups: startups,
                 privsepDirectory: privsepDirectory,
                 hostKeys: hostKeyPaths.map(Self.probe),
-                logEvents: logEvents
+                logWindow: logWindow
             ),
             problems: problems,
             configDiagnostics: loaded.diagnostics,

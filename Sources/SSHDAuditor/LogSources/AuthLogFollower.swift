@@ -126,7 +126,7 @@ public final class AuthLogFollower: SSHDLogEventSource {
 
     // MARK: - Reading
 
-    public func readNewEvents(limit: Int) throws -> [SSHDLogEvent] {
+    public func readNewEvents(limit: Int, savingPosition: Bool) throws -> [SSHDLogEvent] {
         guard limit > 0 else { return [] }
         if !self.stateLoaded {
             try self.loadState()
@@ -145,15 +145,19 @@ public final class AuthLogFollower: SSHDLogEventSource {
             self.notices.removeSubrange(noticesBefore...)
             throw error
         }
+        if savingPosition { self.savePosition() }
+        return events
+    }
+
+    public func savePosition() {
         do {
             try self.saveState()
         } catch {
-            // The events were read and are returned; a restart before the next successful save repeats them.
+            // The events were read and handed out; a restart before the next successful save repeats them.
             self.notices.append(
                 LogSourceNotice(kind: .stateNotSaved, message: "\(error): a restart would read these lines again")
             )
         }
-        return events
     }
 
     /// The body of ``readNewEvents(limit:)``: moves ``phase`` along and collects the events.

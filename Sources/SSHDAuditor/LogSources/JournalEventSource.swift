@@ -6,7 +6,8 @@ import Systemd
 ///
 /// Without a usable cursor (first start, file lost or corrupt, cursor rejected) reading starts at the tail by
 /// default (``LogStartPosition/end``): old history is not replayed as new alerts, and a notice says so. The
-/// cursor is saved after every batch that read an entry (atomically: temporary file, `fsync`, `rename`).
+/// cursor is saved after every batch that read an entry, or when the caller asks (atomically: temporary file,
+/// `fsync`, `rename`).
 /// Resuming uses ``JournalReader/seek(after:)``, which skips the entry the cursor names
 /// (`sd_journal_test_cursor(3)`).
 ///
@@ -15,6 +16,12 @@ import Systemd
 ///
 /// The reader survives journald restarts and journal rotation: libsystemd notices new and removed files
 /// (``JournalReader/WaitResult/invalidated``) and ``readNewEvents(limit:)`` continues from where it stood.
+///
+/// Memory: sd-journal keeps every journal page it read mapped, and so resident, while its handle is open; under
+/// a flood of sshd lines that grew the daemon's RSS by the size of the journal written (39 MiB after 100,000
+/// lines). So every ``entriesPerOpen`` entries the journal is closed and opened again at the last entry's
+/// cursor (``JournalReader/reopen(after:)``), which unmaps them: no entry is lost or read twice. Only the
+/// fields the event needs are read from each entry.
 ///
 /// Owns a ``JournalReader`` and, like it, is not thread-safe: keep it in one task or actor.
 public final class JournalEventSource: SSHDLogEventSource {
@@ -29,14 +36,27 @@ public final class JournalEventSource: SSHDLogEventSource {
         "_SYSTEMD_UNIT=sshd.service",
     ]
 
+    /// How many entries are read, by default, between two openings of the journal: the pages mapped meanwhile, a
+    /// few hundred bytes of journal per entry, stay resident until it is closed. Under a flood of 5,000 lines a
+    /// second that is about one reopening a second; never while sshd is quiet.
+    public static let entriesPerOpen = 4096
+
     /// Where the cursor is saved, or `nil` to keep it in memory only.
     public let stateFilePath: String?
     /// Where to start without a usable saved cursor.
     public let startPosition: LogStartPosition
+    /// How many entries are read between two openings of the journal (see ``entriesPerOpen``).
+    public let entriesPerOpen: Int
     private let reader: JournalReader
     private var positioned = false
     private var cursor: String?
     private var notices: [LogSourceNotice] = []
+    /// Entries read since the journal was (re)opened.
+    private var entriesSinceOpen = 0
+    /// The host name of the last entry that had one.
+    private var lastHost: String?
+    /// The cursor in the state file (`nil`: none written by this source yet).
+    private var savedCursor: String?
     /// Whether the last read stopped at `limit` entries.
     public private(set) var hasPendingInput = false
 
@@ -48,15 +68,18 @@ public final class JournalEventSource: SSHDLogEventSource {
     ///   - startPosition: where to start without a usable saved cursor: the tail (the default: no replay of old
     ///     history as new alerts) or the head.
     ///   - matches: `FIELD=value` matches, by default ``sshdMatches``.
+    ///   - entriesPerOpen: entries read between two openings of the journal, by default ``entriesPerOpen``.
     public init(
         reader: JournalReader,
         stateFilePath: String?,
         startPosition: LogStartPosition = .end,
-        matches: [String] = JournalEventSource.sshdMatches
+        matches: [String] = JournalEventSource.sshdMatches,
+        entriesPerOpen: Int = JournalEventSource.entriesPerOpen
     ) throws {
         self.reader = reader
         self.stateFilePath = stateFilePath
         self.startPosition = startPosition
+        self.entriesPerOpen = max(1, entriesPerOpen)
         try reader.setMatches(anyOf: matches)
     }
 
@@ -65,13 +88,15 @@ public final class JournalEventSource: SSHDLogEventSource {
         source: JournalReader.Source = .system,
         stateFilePath: String?,
         startPosition: LogStartPosition = .end,
-        matches: [String] = JournalEventSource.sshdMatches
+        matches: [String] = JournalEventSource.sshdMatches,
+        entriesPerOpen: Int = JournalEventSource.entriesPerOpen
     ) throws {
         try self.init(
             reader: try JournalReader(source: source),
             stateFilePath: stateFilePath,
             startPosition: startPosition,
-            matches: matches
+            matches: matches,
+            entriesPerOpen: entriesPerOpen
         )
     }
 
@@ -84,7 +109,7 @@ public final class JournalEventSource: SSHDLogEventSource {
         return self.notices
     }
 
-    public func readNewEvents(limit: Int) throws -> [SSHDLogEvent] {
+    public func readNewEvents(limit: Int, savingPosition: Bool) throws -> [SSHDLogEvent] {
         guard limit > 0 else { return [] }
         if !self.positioned {
             try self.seekToSavedCursor()
@@ -92,26 +117,41 @@ public final class JournalEventSource: SSHDLogEventSource {
         }
         var events: [SSHDLogEvent] = []
         do {
-            while events.count < limit, let entry = try self.reader.next() {
-                events.append(Self.event(from: entry))
-                self.cursor = entry.cursor
+            while events.count < limit, try self.reader.moveToNextEntry() {
+                events.append(try self.currentEvent())
             }
         } catch {
             // The reader has moved past the entries read: hand them out rather than lose them. A lasting failure
             // shows again on the next call.
             guard !events.isEmpty else { throw error }
         }
+        // Asked once a batch, not once an entry (formatting a cursor costs more than classifying a line): at the
+        // end of the journal the reader stays on the last entry read. When libsystemd cannot name it (the file it
+        // stood in was dropped as unreadable), the previous cursor stays: a restart before the next read would
+        // read this batch again.
+        let batchCursor = events.isEmpty ? nil : try? self.reader.cursor()
+        if let batchCursor { self.cursor = batchCursor }
         self.hasPendingInput = events.count == limit
-        if !events.isEmpty, let stateFilePath, let cursor {
-            do {
-                try StateFile(path: stateFilePath).write(cursor + "\n")
-            } catch {
-                self.notices.append(
-                    LogSourceNotice(kind: .stateNotSaved, message: "\(error): a restart would read these entries again")
-                )
-            }
+        if savingPosition { self.savePosition() }
+        self.entriesSinceOpen += events.count
+        if self.entriesSinceOpen >= self.entriesPerOpen, let batchCursor {
+            // A failure keeps the open journal (and its mappings) for another round: reading goes on either way.
+            self.entriesSinceOpen = 0
+            try? self.reader.reopen(after: batchCursor)
         }
         return events
+    }
+
+    public func savePosition() {
+        guard let stateFilePath, let cursor, cursor != self.savedCursor else { return }
+        do {
+            try StateFile(path: stateFilePath).write(cursor + "\n")
+            self.savedCursor = cursor
+        } catch {
+            self.notices.append(
+                LogSourceNotice(kind: .stateNotSaved, message: "\(error): a restart would read these entries again")
+            )
+        }
     }
 
     /// Waits up to `timeout` for the journal to change: call it between reads instead of sleeping, so new sshd
@@ -120,6 +160,42 @@ public final class JournalEventSource: SSHDLogEventSource {
     /// The corresponding C function is `sd_journal_wait(3)`.
     public func waitForChanges(timeout: Duration) throws -> JournalReader.WaitResult {
         try self.reader.wait(timeout: timeout)
+    }
+
+    /// The event the entry the reader stands on stands for, read field by field (as ``event(from:)`` does from
+    /// a whole entry) straight from the journal's mapping.
+    private func currentEvent() throws -> SSHDLogEvent {
+        var message: SSHDLogEvent?
+        var program: String?
+        var pid: String?
+        var syslogPID: String?
+        var host = self.lastHost
+        var hasHost = false
+        let text = { (bytes: UnsafeBufferPointer<UInt8>) in String(decoding: bytes, as: UTF8.self) }
+        try self.reader.withFields(Self.eventFields) { index, value in
+            switch index {
+            case 0: message = SSHDMessageClassifier.classify(value)
+            case 1: program = text(value)
+            case 2: pid = text(value)
+            case 3: syslogPID = text(value)
+            default:
+                hasHost = true
+                // Every entry of a machine names the same host: keep one copy of it.
+                if host.map({ !$0.utf8.elementsEqual(value) }) ?? true { host = text(value) }
+            }
+        }
+        var event = message ?? SSHDMessageClassifier.classify(UnsafeBufferPointer(start: nil, count: 0))
+        event.timestamp = LogTimestamp(unixMicroseconds: try self.reader.realtimeMicroseconds())
+        event.program = program.flatMap(SSHDProgram.init(rawValue:))
+        event.pid = (pid ?? syslogPID).flatMap { Int($0) }
+        event.host = hasHost ? host : nil
+        if hasHost { self.lastHost = host }
+        return event
+    }
+
+    /// The fields ``currentEvent()`` reads, in the order of its `switch`.
+    private static let eventFields = ["MESSAGE", "SYSLOG_IDENTIFIER", "_PID", "SYSLOG_PID", "_HOSTNAME"].map {
+        Array($0.utf8)
     }
 
     /// The event an entry stands for: its `MESSAGE` classified, with the entry's time, program, pid and host.
@@ -153,6 +229,7 @@ public final class JournalEventSource: SSHDLogEventSource {
         do {
             try self.reader.seek(after: saved)
             self.cursor = saved
+            self.savedCursor = saved
         } catch {
             try self.startWithoutCursor(.stateReset, "the journal rejected the cursor in \(stateFilePath) (\(error))")
         }

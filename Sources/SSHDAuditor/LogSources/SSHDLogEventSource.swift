@@ -30,11 +30,25 @@ public protocol SSHDLogEventSource: AnyObject {
     /// the source's per-call read budget): call it again before waiting for new input.
     var hasPendingInput: Bool { get }
 
-    /// The events written since the last call, at most `limit` of them, in the order they were written.
+    /// The events written since the last call, at most `limit` of them, in the order they were written; with
+    /// `savingPosition`, the new position is saved before they are returned.
     ///
     /// A call that throws consumed nothing the caller did not get: the next call returns the same events.
-    func readNewEvents(limit: Int) throws -> [SSHDLogEvent]
+    /// A caller that reads a run of small batches (to hold few events at once) passes `savingPosition: false`
+    /// and calls ``savePosition()`` after the run: one state file write (two `fsync`s) a run, not one a batch.
+    func readNewEvents(limit: Int, savingPosition: Bool) throws -> [SSHDLogEvent]
+
+    /// Saves the position reached, when it changed since the last save; a failure becomes a
+    /// ``LogSourceNotice/Kind/stateNotSaved`` notice.
+    func savePosition()
 
     /// Notices gathered since the last call (rotations, lost lines, state reset), oldest first.
     func takeNotices() -> [LogSourceNotice]
+}
+
+extension SSHDLogEventSource {
+    /// The events written since the last call, at most `limit` of them, in order; the new position is saved.
+    public func readNewEvents(limit: Int) throws -> [SSHDLogEvent] {
+        try self.readNewEvents(limit: limit, savingPosition: true)
+    }
 }

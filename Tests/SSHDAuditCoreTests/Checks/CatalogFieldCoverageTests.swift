@@ -60,7 +60,7 @@ struct CatalogFieldCoverageTests {
         cases.append((.maxStartupsThrottling, s))
         s = healthy
         s.startups = nil
-        s.logEvents = [SnapshotBuilder.event(.maxStartupsBegin, secondsAgo: 1)]
+        s.setLogEvents([SnapshotBuilder.event(.maxStartupsBegin, secondsAgo: 1)])
         cases.append((.maxStartupsThrottling, s))
         s = healthy
         s.startups = MaxStartupsGauge(active: 100, start: 10, full: 100)
@@ -69,7 +69,7 @@ struct CatalogFieldCoverageTests {
         s.startups = nil
         var drop = SSHDLogEvent(kind: .dropConnection, address: "192.0.2.1")
         drop.dropReason = "MaxStartups"
-        s.logEvents = [TimedLogEvent(time: SnapshotBuilder.now, event: drop)]
+        s.setLogEvents([TimedLogEvent(time: SnapshotBuilder.now, event: drop)])
         cases.append((.maxStartupsSaturated, s))
         s = healthy
         s.privsepDirectory = PathProbe(path: "/run/sshd", state: .missing)
@@ -78,10 +78,10 @@ struct CatalogFieldCoverageTests {
         s.hostKeys[0].state = .missing
         cases.append((.hostKeysMissing, s))
         s = healthy
-        s.logEvents = [SnapshotBuilder.event(.badModesFile, secondsAgo: 1, path: "/home/a/.ssh/authorized_keys")]
+        s.setLogEvents([SnapshotBuilder.event(.badModesFile, secondsAgo: 1, path: "/home/a/.ssh/authorized_keys")])
         cases.append((.keyPermissions, s))
         s = healthy
-        s.logEvents = (1...10).map { SnapshotBuilder.event(.failedPassword, secondsAgo: $0, address: "192.0.2.5") }
+        s.setLogEvents((1...10).map { SnapshotBuilder.event(.failedPassword, secondsAgo: $0, address: "192.0.2.5") })
         cases.append((.authFailureBurst, s))
         return cases
     }

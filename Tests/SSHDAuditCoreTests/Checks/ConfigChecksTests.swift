@@ -100,26 +100,18 @@ struct ConfigChecksTests {
     @Test("a bind failure in the log window, or an expected port not served, is a port mismatch")
     func bindFailureAndExpectedPorts() throws {
         var snapshot = SnapshotBuilder.healthy()
-        snapshot.logEvents = [
-            TimedLogEvent(
-                time: SnapshotBuilder.now - .seconds(5),
-                event: SSHDLogEvent(
-                    kind: .bindFailed,
-                    listenerAddress: "::",
-                    listenerPort: 22,
-                    detail: "Address already in use"
-                )
-            )
-        ]
+        let bindFailure = SSHDLogEvent(
+            kind: .bindFailed,
+            listenerAddress: "::",
+            listenerPort: 22,
+            detail: "Address already in use"
+        )
+        snapshot.setLogEvents([TimedLogEvent(time: SnapshotBuilder.now - .seconds(5), event: bindFailure)])
         let bind = try #require(SnapshotBuilder.only(PortMismatchCheck().evaluate(snapshot)))
         #expect(bind.severity == .critical)
         #expect(bind.summary.contains("could not bind :: port 22: Address already in use"))
         // Outside the window it no longer counts.
-        snapshot.logEvents = snapshot.logEvents.map {
-            $0.map {
-                var e = $0; e.time = SnapshotBuilder.now - .seconds(600); return e
-            }
-        }
+        snapshot.setLogEvents([TimedLogEvent(time: SnapshotBuilder.now - .seconds(600), event: bindFailure)])
         #expect(PortMismatchCheck().evaluate(snapshot).first?.severity == .ok)
 
         snapshot.configuration.expectedPorts = [22, 2222]

@@ -43,16 +43,16 @@ struct LoadAndLogChecksTests {
         penalty.penalty = "failed authentication"
         var rateLimited = SSHDLogEvent(kind: .dropRateLimited, count: 40)
         rateLimited.dropReason = "MaxStartups"
-        snapshot.logEvents = [
+        snapshot.setLogEvents([
             TimedLogEvent(time: SnapshotBuilder.now - .seconds(10), event: drop),
             TimedLogEvent(time: SnapshotBuilder.now - .seconds(5), event: rateLimited),
             TimedLogEvent(time: SnapshotBuilder.now - .seconds(5), event: penalty),
             TimedLogEvent(time: SnapshotBuilder.now - .seconds(500), event: drop),
-        ]
+        ])
         let finding = try #require(SnapshotBuilder.only(MaxStartupsSaturatedCheck().evaluate(snapshot)))
         #expect(finding.severity == .critical)
         #expect(finding.fields[FindingField.droppedConnections] == "41")
-        snapshot.logEvents = [TimedLogEvent(time: SnapshotBuilder.now, event: penalty)]
+        snapshot.setLogEvents([TimedLogEvent(time: SnapshotBuilder.now, event: penalty)])
         #expect(MaxStartupsSaturatedCheck().evaluate(snapshot).first?.severity == .ok)
     }
 
@@ -66,9 +66,9 @@ struct LoadAndLogChecksTests {
         #expect(running?.fields[FindingField.path] == "/run/sshd")
         snapshot.service = UnitHealth(name: "ssh.service", activeState: "inactive", subState: "dead")
         #expect(PrivsepDirectoryMissingCheck().evaluate(snapshot).first?.severity == .ok)
-        snapshot.logEvents = [
+        snapshot.setLogEvents([
             SnapshotBuilder.event(.missingPrivilegeSeparationDirectory, secondsAgo: 3, path: "/run/sshd")
-        ]
+        ])
         #expect(PrivsepDirectoryMissingCheck().evaluate(snapshot).first?.severity == .critical)
     }
 
@@ -85,7 +85,7 @@ struct LoadAndLogChecksTests {
         snapshot.hostKeys[0].state = .unreadable
         snapshot.hostKeys[1].state = .unreadable
         #expect(HostKeysMissingCheck().evaluate(snapshot).first?.severity == .ok)
-        snapshot.logEvents = [SnapshotBuilder.event(.noHostKeys, secondsAgo: 1)]
+        snapshot.setLogEvents([SnapshotBuilder.event(.noHostKeys, secondsAgo: 1)])
         #expect(HostKeysMissingCheck().evaluate(snapshot).first?.severity == .critical)
     }
 
@@ -93,17 +93,17 @@ struct LoadAndLogChecksTests {
     func keyPermissions() {
         var snapshot = SnapshotBuilder.healthy()
         #expect(KeyPermissionsCheck().evaluate(snapshot).first?.severity == .ok)
-        snapshot.logEvents = [
+        snapshot.setLogEvents([
             SnapshotBuilder.event(.badModesFile, secondsAgo: 5, path: "/home/alice/.ssh/authorized_keys"),
             SnapshotBuilder.event(.badModesFile, secondsAgo: 4, path: "/home/alice/.ssh/authorized_keys"),
             SnapshotBuilder.event(.badModesDirectory, secondsAgo: 3, path: "/home/bob"),
             SnapshotBuilder.event(.badModesDirectory, secondsAgo: 3600, path: "/home/carol"),
-        ]
+        ])
         let findings = KeyPermissionsCheck().evaluate(snapshot)
         #expect(findings.map(\.subject) == ["/home/alice/.ssh/authorized_keys", "/home/bob"])
         #expect(findings.allSatisfy { $0.severity == .warning })
         #expect(findings.first?.summary.contains("2 times") == true)
-        snapshot.logEvents = nil
+        snapshot.setLogEvents(nil)
         #expect(KeyPermissionsCheck().evaluate(snapshot).first?.severity == .unknown)
     }
 
@@ -112,7 +112,7 @@ struct LoadAndLogChecksTests {
         var snapshot = SnapshotBuilder.healthy()
         snapshot.configuration.authFailureBurstThreshold = 3
         snapshot.configuration.authFailureBurstWindow = .seconds(60)
-        snapshot.logEvents = [
+        snapshot.setLogEvents([
             SnapshotBuilder.event(.failedPassword, secondsAgo: 50, address: "192.0.2.9"),
             SnapshotBuilder.event(.invalidUser, secondsAgo: 40, address: "192.0.2.9"),
             SnapshotBuilder.event(.failedPublickey, secondsAgo: 30, address: "192.0.2.9"),
@@ -120,7 +120,7 @@ struct LoadAndLogChecksTests {
             SnapshotBuilder.event(.failedPassword, secondsAgo: 10, address: "198.51.100.1"),
             SnapshotBuilder.event(.failedPassword, secondsAgo: 90, address: "198.51.100.1"),
             SnapshotBuilder.event(.accepted, secondsAgo: 5, address: "198.51.100.1"),
-        ]
+        ])
         let findings = AuthFailureBurstCheck().evaluate(snapshot)
         #expect(findings.map(\.subject) == ["192.0.2.9"])
         #expect(findings.first?.severity == .warning)

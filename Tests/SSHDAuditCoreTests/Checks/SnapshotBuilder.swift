@@ -66,12 +66,20 @@ enum SnapshotBuilder {
                 PathProbe(path: "/etc/ssh/ssh_host_ed25519_key", state: .present),
                 PathProbe(path: "/etc/ssh/ssh_host_rsa_key", state: .present),
             ],
-            logEvents: []
+            logWindow: LogWindow(configuration: .default)
         )
     }
 
     /// The one finding a check must return, or a test failure.
     static func only(_ findings: [Finding]) -> Finding? {
         findings.count == 1 ? findings[0] : nil
+    }
+}
+
+extension AuditSnapshot {
+    /// Sets the log window to `events` as the daemon would have recorded them by ``time``, with this
+    /// snapshot's configured windows; `nil`: sshd's log could not be read.
+    mutating func setLogEvents(_ events: [TimedLogEvent]?) {
+        self.logWindow = events.map { LogWindow($0, now: self.time, configuration: self.configuration) }
     }
 }
