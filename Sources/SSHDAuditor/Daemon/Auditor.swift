@@ -53,6 +53,8 @@ public actor Auditor {
     private var alerts: AlertState
     /// The last `sshd -t` verdict, reused while nothing it reads has changed.
     private var configTestMemo: SnapshotCollector.ConfigTestMemo?
+    /// The last cycle's listening sockets, whose owners the next cycle reuses while they still hold.
+    private var lastListeners: [ListeningSocket]?
     private let logMode: LogMode
     private var recentLogSourceName = "not read yet"
     /// Where readiness of sshd's log is announced, once ``watchLog()`` was called.
@@ -170,7 +172,8 @@ public actor Auditor {
             service: units.service,
             socket: units.socket,
             logEvents: logEvents,
-            previousConfigTest: self.configTestMemo
+            previousConfigTest: self.configTestMemo,
+            previousListeners: self.lastListeners
         )
         // The other sources are read after the units, `sshd -t` taking tens of milliseconds in between: a unit
         // that changed state meanwhile makes a snapshot of two moments (sshd read as running, then /run/sshd
@@ -185,11 +188,13 @@ public actor Auditor {
                     service: settled.service,
                     socket: settled.socket,
                     logEvents: logEvents,
-                    previousConfigTest: collected.configTestMemo
+                    previousConfigTest: collected.configTestMemo,
+                    previousListeners: collected.snapshot.listeners
                 )
             }
         }
         self.configTestMemo = collected.configTestMemo
+        self.lastListeners = collected.snapshot.listeners
         problems += collected.problems
         let report = HealthChecks.evaluate(collected.snapshot)
         let transitions = self.alerts.update(
