@@ -5,6 +5,8 @@
 #
 #   bench/daemon-idle.sh                       WINDOW=60 s idle per log source, TRIALS=5 per latency case
 #   WINDOW=300 TRIALS=0 bench/daemon-idle.sh   a longer idle window (finer CPU figures), no latency trials
+#   SETUP='printf "[Daemon]\nPollInterval=1min\n" >/etc/sshd-auditor.conf.d/poll.conf' bench/daemon-idle.sh
+#                                              SETUP runs inside the sandbox before the daemon starts
 #
 # What it does (every wait bounded, the whole run killed after LIMIT seconds, default 900):
 #   1. boots the sandbox, installs the release build (make install-files), configures it as bench/daemon.sh
@@ -187,6 +189,7 @@ make -C "$repo" --no-print-directory install-files DESTDIR="/proc/$pid/root" PRE
 inside "mkdir -p /etc/sshd-auditor.conf.d && printf '[Alerts]\nReraiseInterval=1s\n' >/etc/sshd-auditor.conf.d/bench.conf"
 inside "mkdir -p /etc/systemd/system/ssh.service.d && printf '[Unit]\nStartLimitIntervalSec=0\n[Service]\nRestart=no\n' >/etc/systemd/system/ssh.service.d/bench.conf"
 inside "mkdir -p /etc/systemd/journald.conf.d && printf '[Journal]\nRateLimitIntervalSec=0\n' >/etc/systemd/journald.conf.d/bench.conf"
+[ -z "${SETUP:-}" ] || inside "$SETUP"
 inside "systemd-sysusers && journalctl --update-catalog && systemctl daemon-reload && systemctl restart systemd-journald && systemctl restart ssh"
 inside "systemctl enable --now sshd-auditor" >&2
 wait_active sshd-auditor
@@ -210,7 +213,8 @@ idle_row "auth.log"
 [ "$trials" -eq 0 ] || latency_trials burst-file "$work/lat-burst-file"
 
 echo
-echo "sshd-auditor at rest, commit $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- Sources || echo '+changes'), $(date -u '+%Y-%m-%d %H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "sshd-auditor at rest, commit $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- Sources systemd config || echo '+changes'), $(date -u '+%Y-%m-%d %H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -z "${SETUP:-}" ] || echo "SETUP: $SETUP"
 echo
 echo "| log source | window s | CPU % (ticks) | +children % | CPU % (perf task-clock) | CPU ms/min (perf) | context switches/min |"
 echo "|---|---|---|---|---|---|---|"
