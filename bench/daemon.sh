@@ -16,7 +16,7 @@
 #      between trials;
 #   4. footprint, sshd's log in the journal (Debian 12's default): WINDOW s idle, then WINDOW s of RATE
 #      sshd lines/s through `logger -t sshd`;
-#   5. the latency trials again with `sshd-auditor run --poll-only` (a drop-in ExecStart=);
+#   5. the latency trials again with `sshd-auditor run --poll-only` (a drop-in ExecStart=) and PollInterval=5s;
 #   6. footprint, sshd's log in a file (LogSource=file): the daemon, fail2ban-server (sshd jail, polling
 #      backend, no actions) and sshguard (its log-tail | parser | blocker | null-firewall pipeline) all
 #      follow the same auth.log: WINDOW s idle, then WINDOW s of RATE lines/s appended to it.
@@ -359,6 +359,9 @@ echo "    smaps_rollup: $rollup" >&2
 
 # --- 5. latency, poll only ----------------------------------------------------------------------------------
 say "Detection latency, poll only (--poll-only): $trials x stop, $trials x kill -9"
+# PollInterval=5s: the reference is the poll the daemon had before it woke on log input (the default is 30 s
+# now); with 30 s, kill -9 would mostly miss the 15 s wait for the entry.
+inside "printf '[Daemon]\nPollInterval=5s\n' >/etc/sshd-auditor.conf.d/bench-poll.conf"
 inside "mkdir -p /etc/systemd/system/sshd-auditor.service.d && printf '[Service]\nExecStart=\nExecStart=/usr/bin/sshd-auditor run --poll-only\n' >/etc/systemd/system/sshd-auditor.service.d/bench-poll.conf && systemctl daemon-reload && systemctl restart sshd-auditor"
 wait_active sshd-auditor
 sleep 2
@@ -368,7 +371,7 @@ latency_trials kill "$work/lat-poll-kill" 5
 
 # --- 6. footprint, file, beside the peers -------------------------------------------------------------------
 say "Footprint, log in /var/log/auth.log (LogSource=file), beside fail2ban-server and sshguard"
-inside "rm /etc/systemd/system/sshd-auditor.service.d/bench-poll.conf && : >/var/log/auth.log && chgrp adm /var/log/auth.log && chmod 0640 /var/log/auth.log"
+inside "rm /etc/systemd/system/sshd-auditor.service.d/bench-poll.conf /etc/sshd-auditor.conf.d/bench-poll.conf && : >/var/log/auth.log && chgrp adm /var/log/auth.log && chmod 0640 /var/log/auth.log"
 inside "printf '[Sources]\nLogSource=file\n' >/etc/sshd-auditor.conf.d/bench-file.conf && systemctl daemon-reload && systemctl restart sshd-auditor"
 wait_active sshd-auditor
 auth_log="/proc/$pid/root/var/log/auth.log"

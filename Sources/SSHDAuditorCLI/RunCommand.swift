@@ -13,8 +13,9 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the auditor daemon (what sshd-auditor.service starts).",
         discussion: """
             Watches the ssh unit over D-Bus (woken by its PropertiesChanged signals), follows sshd's log \
-            (the journal, or auth.log where sshd writes there), and re-checks everything every \
-            PollInterval. Alerts go to the journal when a check's state changes (raised, resolved), never \
+            (the journal, or auth.log where sshd writes there; woken by new lines, read at most once a \
+            second), and re-checks everything every PollInterval (30 s by default) for what no event \
+            announces. Alerts go to the journal when a check's state changes (raised, resolved), never \
             once per poll; `journalctl -t sshd-auditor -x` explains each. The last cycle is written to \
             RuntimeDirectory/status.json for `sshd-auditor status`.
 

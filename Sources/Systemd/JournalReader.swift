@@ -20,9 +20,9 @@ public final class JournalReader {
         case osRoot(String)
     }
 
-    /// What ``wait(timeout:)`` saw.
+    /// What ``wait(timeout:)`` or ``process()`` saw.
     public enum WaitResult: Sendable, Hashable {
-        /// Nothing changed before the timeout.
+        /// Nothing changed (before the timeout, for ``wait(timeout:)``).
         case timedOut
         /// Entries were appended.
         case appended
@@ -257,6 +257,52 @@ public final class JournalReader {
         case CInt(SD_JOURNAL_APPEND): return .appended
         case CInt(SD_JOURNAL_INVALIDATE): return .invalidated
         default: return .timedOut
+        }
+    }
+
+    // MARK: - Waiting in an event loop
+
+    /// The descriptor to `poll(2)` for changes to the journal, as an alternative to ``wait(timeout:)`` that
+    /// lets the caller wait on a thread of its choosing (``ReadinessWatcher``). Ready means: call
+    /// ``process()``, then read. Owned by the reader: valid until it is deallocated.
+    ///
+    /// The first call sets up the inotify watches, so changes before it are not signalled: read once after it.
+    ///
+    /// The corresponding C function is `sd_journal_get_fd(3)`.
+    public func pollDescriptor() throws(SystemdError) -> CInt {
+        try check("sd_journal_get_fd") { sd_journal_get_fd(self.journal) }
+    }
+
+    /// The `poll(2)` events to wait for on ``pollDescriptor()``.
+    ///
+    /// The corresponding C function is `sd_journal_get_events(3)`.
+    public func pollEvents() throws(SystemdError) -> Int16 {
+        Int16(truncatingIfNeeded: try check("sd_journal_get_events") { sd_journal_get_events(self.journal) })
+    }
+
+    /// The longest to wait on ``pollDescriptor()`` before calling ``process()`` anyway, `nil` for no limit. A
+    /// journal on a file system that cannot report changes through inotify needs one; ask again after each
+    /// ``process()``.
+    ///
+    /// The corresponding C function is `sd_journal_get_timeout(3)`.
+    public func pollTimeout() throws(SystemdError) -> Duration? {
+        var deadline: UInt64 = 0
+        try check("sd_journal_get_timeout") { sd_journal_get_timeout(self.journal, &deadline) }
+        return MonotonicTime.untilDeadline(microseconds: deadline)
+    }
+
+    /// Takes in the changes that made ``pollDescriptor()`` ready (new entries, files added, removed or
+    /// rotated), so the next ``next()`` sees them and the descriptor blocks again. Cheap when nothing changed
+    /// and before ``pollDescriptor()`` was ever called.
+    ///
+    /// The corresponding C function is `sd_journal_process(3)`.
+    @discardableResult
+    public func process() throws(SystemdError) -> WaitResult {
+        let result = try check("sd_journal_process") { sd_journal_process(self.journal) }
+        return switch result {
+        case CInt(SD_JOURNAL_APPEND): .appended
+        case CInt(SD_JOURNAL_INVALIDATE): .invalidated
+        default: .timedOut
         }
     }
 

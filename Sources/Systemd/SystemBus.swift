@@ -115,6 +115,17 @@ public final class SystemBus {
         return status
     }
 
+    /// When the unit named `name` last changed its active or sub state (`StateChangeTimestamp`, microseconds
+    /// since the Unix epoch), `nil` when it never did: one property call, to tell whether a unit changed since
+    /// ``unitStatus(named:)`` read it.
+    ///
+    /// The corresponding C function is `sd_bus_get_property_trivial(3)`.
+    public func unitStateChangeTimestamp(named name: String) throws(SystemdError) -> UInt64? {
+        let path = try Self.unitPath(for: name)
+        let changed: UInt64 = try self.trivial(path, Self.unitInterface, "StateChangeTimestamp", type: "t", initial: 0)
+        return changed == 0 ? nil : changed
+    }
+
     /// The first of `names` that systemd has loaded, as its own name (`Id`): for example
     /// `firstLoadedUnit(among: ["ssh.service", "sshd.service"])` finds the OpenSSH unit on Debian (where
     /// `sshd.service` is an alias) and on Fedora (where only `sshd.service` exists). `nil` when none is.

@@ -9,16 +9,15 @@ import Glibc
 /// state actually differs from what was last reported), and ``UnitEvent/disconnected(_:retryAfter:)`` while
 /// the bus is unreachable (for example while dbus restarts).
 ///
-/// The watcher owns its own bus connection on a dedicated thread, because `sd_bus_wait(3)` blocks the
+/// The watcher owns its own bus connection on a dedicated thread, because waiting for the bus blocks the
 /// calling thread and an sd-bus connection must stay on one thread: blocking a Swift concurrency thread
-/// would starve the cooperative pool. ``stop()`` (also called by `deinit` and when the stream's consumer
-/// goes away) ends the thread within ``pollInterval`` and closes the connection.
+/// would starve the cooperative pool. The thread waits in `poll(2)` on the bus and on its stop flag, so it
+/// wakes only when a message arrives or a stop is asked for (no periodic wake-ups while the units are
+/// quiet). ``stop()`` (also called by `deinit` and when the stream's consumer goes away) ends the thread at
+/// once and closes the connection.
 public final class UnitWatcher: Sendable {
     /// The units' state changes; finishes after ``stop()``.
     public let events: AsyncStream<UnitEvent>
-
-    /// How long the thread blocks in `sd_bus_wait` before checking whether it should stop.
-    public static let pollInterval: Duration = WorkerThread.pollInterval
 
     private let worker: WorkerThread
 
@@ -66,8 +65,8 @@ public final class UnitWatcher: Sendable {
         self.stop()
     }
 
-    /// Stops watching: waits for the thread to end (at most about ``pollInterval``), which closes the bus
-    /// connection and finishes ``events``. Idempotent.
+    /// Stops watching: waits for the thread to end, which closes the bus connection and finishes ``events``.
+    /// Idempotent.
     public func stop() {
         // The thread finishes the stream itself; joining guarantees the connection is closed on return.
         self.worker.stop()
@@ -179,10 +178,24 @@ private final class WatchLoop {
             }
             // More may be queued: process again before sleeping.
             if processed > 0 { continue }
-            try check("sd_bus_wait") {
-                sd_bus_wait(bus.handle, UInt64(WorkerThread.pollInterval.microseconds))
-            }
+            try self.wait(for: bus)
         }
+    }
+
+    /// Blocks until the bus has something to process or a stop is asked for: what `sd_bus_wait(3)` does, with
+    /// the stop flag's descriptor in the same `poll(2)` set.
+    ///
+    /// The corresponding C functions are `sd_bus_get_fd(3)`, `sd_bus_get_events(3)` and
+    /// `sd_bus_get_timeout(3)`.
+    private func wait(for bus: SystemBus) throws(SystemdError) {
+        let descriptor = try check("sd_bus_get_fd") { sd_bus_get_fd(bus.handle) }
+        let events = try check("sd_bus_get_events") { sd_bus_get_events(bus.handle) }
+        var deadline: UInt64 = 0
+        try check("sd_bus_get_timeout") { sd_bus_get_timeout(bus.handle, &deadline) }
+        self.stop.wakeup.poll(
+            [(descriptor, Int16(truncatingIfNeeded: events))],
+            timeout: MonotonicTime.untilDeadline(microseconds: deadline)
+        )
     }
 
     private func order(_ name: String) -> Int { self.unitNames.firstIndex(of: name) ?? Int.max }

@@ -9,7 +9,7 @@ struct AuditorConfigurationTests {
         let parsed = AuditorConfiguration.parse("")
         #expect(parsed.value == .default)
         #expect(parsed.value.effectiveSSHUnits == ["ssh.service", "sshd.service"])
-        #expect(parsed.value.pollInterval == .seconds(5))
+        #expect(parsed.value.pollInterval == .seconds(30))
         #expect(parsed.value.enabledChecks == CheckID.allCases)
     }
 
@@ -74,7 +74,7 @@ struct AuditorConfigurationTests {
             base: main
         ).value
         #expect(dropIn.disabledChecks == [.sshdDown, .portMismatch])
-        #expect(dropIn.pollInterval == .seconds(5))
+        #expect(dropIn.pollInterval == .seconds(30))
         #expect(dropIn.sshUnits == ["ssh.service", "sshd.service"])
         let reset = AuditorConfiguration.parse("[Checks]\nDisable=\n[SSH]\nUnits=auto\n", base: dropIn).value
         #expect(reset.disabledChecks.isEmpty)

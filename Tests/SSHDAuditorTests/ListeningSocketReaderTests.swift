@@ -77,6 +77,36 @@ struct ListeningSocketReaderTests {
         #expect(parsed.value.first { $0.endpoint.port == 631 }?.entry.receiveQueue == 1)
     }
 
+    @Test("reuses the previous owners while each still holds its socket; anything else walks every fd again")
+    func reusesOwners() throws {
+        let tree = try Self.makeTree()
+        defer { tree.remove() }
+        let reader = ListeningSocketReader(procRoot: tree.path)
+        // Only sockets whose owners are all known can be reused: leave out 631, which has none.
+        let walked = try reader.listeningSockets().value.filter { !$0.owners.isEmpty }
+        let previous = Dictionary(uniqueKeysWithValues: walked.map { ($0.entry.inode, $0.owners) })
+        let inodes = Set(previous.keys)
+        #expect(reader.owners(ofInodes: inodes, reusing: previous) == previous)
+
+        // A process the walk would find but the check does not look for: proof the walk was skipped.
+        try tree.link("555/fd/9", to: "socket:[104061]")
+        #expect(reader.owners(ofInodes: inodes, reusing: previous) == previous)
+        #expect(reader.owners(ofInodes: inodes)[104061]?.map(\.pid).sorted() == [1, 123, 555])
+
+        // sshd's descriptor now names another socket: the owners are found afresh, 555 among them.
+        try FileManager.default.removeItem(atPath: tree.path + "/123/fd/3")
+        try tree.link("123/fd/3", to: "socket:[999999]")
+        let rewalked = reader.owners(ofInodes: inodes, reusing: previous)
+        #expect(rewalked[104061]?.map(\.pid).sorted() == [1, 555])
+        // A socket that came (or went) walks too.
+        #expect(
+            reader.owners(ofInodes: inodes.union([104063]), reusing: previous)
+                == reader.owners(ofInodes: inodes.union([104063]))
+        )
+        // No previous owners: the walk.
+        #expect(reader.owners(ofInodes: inodes, reusing: nil) == reader.owners(ofInodes: inodes))
+    }
+
     @Test("reports unreadable rows with the path under the proc root")
     func diagnostics() throws {
         let tree = try Self.makeTree()

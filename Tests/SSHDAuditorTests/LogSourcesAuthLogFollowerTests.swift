@@ -410,8 +410,9 @@ struct LogSourcesAuthLogFollowerTests {
     }
 }
 
-/// A temporary directory holding one log file and a state file, removed when the value is dropped.
-private final class LogDirectory {
+/// A temporary directory holding one log file and a state file, removed when the value is dropped (shared with
+/// LogSourcesReadinessTests).
+final class LogDirectory {
     let directory: URL
     let name: String
 

@@ -64,6 +64,24 @@ struct LogSourcesJournalEventSourceTests {
         #expect(try Self.readAll(third).map(\.port) == [port + 3])
     }
 
+    @Test("the readiness descriptor (sd_journal_get_fd) wakes for a new sshd line, which the next read returns")
+    func readiness() throws {
+        guard let sandbox = try bootSandboxForTest() else { return }
+        defer { try? sandbox.powerOff() }
+        let source = try JournalEventSource(source: .osRoot(sandbox.root), stateFilePath: nil)
+        let readiness = source.readiness()
+        #expect(readiness.descriptor != nil)
+        #expect(readiness.timeout == nil, "a local journal announces its changes through inotify")
+        #expect(try source.readNewEvents(limit: 100).isEmpty, "the tail: nothing old")
+
+        let port = Int.random(in: 20_000...60_000)
+        try Self.log(sandbox, tag: "sshd", "Connection closed by 192.0.2.3 port \(port) [preauth]")
+        // journald announces appends after up to 250 ms (its post-change timer).
+        #expect(LogSourcesReadinessTests.isReady(readiness, within: .seconds(2)))
+        #expect(try source.readNewEvents(limit: 100).map(\.port) == [port])
+        #expect(try source.readNewEvents(limit: 100).isEmpty)
+    }
+
     @Test("a corrupt or missing cursor file starts at the tail: no old history, then every new line")
     func corruptCursor() throws {
         guard let sandbox = try bootSandboxForTest() else { return }

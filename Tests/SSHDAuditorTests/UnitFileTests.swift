@@ -52,13 +52,24 @@ struct UnitFileTests {
         let text = try String(contentsOfFile: Self.unitPath, encoding: .utf8)
         let lines = Set(text.split(separator: "\n").map(String.init))
         for required in [
-            "Type=notify", "NotifyAccess=main", "WatchdogSec=30s", "Restart=on-failure",
+            "Type=notify", "NotifyAccess=main", "WatchdogSec=2min", "Restart=on-failure",
+            "RestrictAddressFamilies=AF_UNIX AF_NETLINK",
             "RuntimeDirectory=sshd-auditor", "StateDirectory=sshd-auditor", "ExecReload=kill -HUP $MAINPID",
             "ExecStart=/usr/local/bin/sshd-auditor run", "SupplementaryGroups=systemd-journal adm",
             "ProtectSystem=strict", "NoNewPrivileges=yes", "User=sshd-auditor",
         ] {
             #expect(lines.contains(required), "missing \(required)")
         }
+    }
+
+    @Test("WatchdogSec leaves the default PollInterval in force: the daemon caps its poll at half the watchdog")
+    func watchdogCoversThePoll() throws {
+        let text = try String(contentsOfFile: Self.unitPath, encoding: .utf8)
+        let value = try #require(
+            text.split(separator: "\n").first { $0.hasPrefix("WatchdogSec=") }?.dropFirst("WatchdogSec=".count)
+        )
+        let watchdog = try #require(SystemdTimeSpan.parse(String(value)))
+        #expect(watchdog / 2 >= AuditorConfiguration.default.pollInterval)
     }
 
     @Test("the sysusers.d file creates the user the unit runs as")

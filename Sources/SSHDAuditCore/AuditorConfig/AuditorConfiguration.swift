@@ -16,7 +16,9 @@ public struct AuditorConfiguration: Sendable, Hashable {
     public var logSource: LogSource
     /// The syslog file read when the log source is `file` (or `auto` finds no sshd lines in the journal).
     public var authLogPath: String
-    /// How often a cycle runs when nothing wakes the daemon earlier.
+    /// How often a cycle runs when nothing wakes the daemon earlier: the safety net for what no event
+    /// announces (sshd_config or a host key edited, /run/sshd removed, the MaxStartups gauge, another process
+    /// on the port). Unit changes arrive as D-Bus signals and sshd's log lines as log input, at once.
     public var pollInterval: Duration
     /// Where the status file for `sshd-auditor status` is written (the unit's RuntimeDirectory).
     public var runtimeDirectory: String
@@ -48,7 +50,7 @@ public struct AuditorConfiguration: Sendable, Hashable {
         procRoot: String = "/proc",
         logSource: LogSource = .automatic,
         authLogPath: String = "/var/log/auth.log",
-        pollInterval: Duration = .seconds(5),
+        pollInterval: Duration = .seconds(30),
         runtimeDirectory: String = "/run/sshd-auditor",
         stateDirectory: String = "/var/lib/sshd-auditor",
         reraiseInterval: Duration = .seconds(300),

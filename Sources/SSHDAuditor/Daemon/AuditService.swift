@@ -1,4 +1,3 @@
-import AsyncAlgorithms
 import Logging
 import SSHDAuditCore
 import ServiceLifecycle
@@ -9,12 +8,16 @@ import UnixSignals
 /// something, and at least every poll interval as a safety net; reloads its configuration on SIGHUP;
 /// tells systemd it is ready, alive and stopping.
 ///
-/// Wake-ups and why:
+/// Wake-ups and why (nothing else wakes it: a quiet sshd costs one cycle per poll interval and no more):
 /// - a PropertiesChanged signal for the ssh units (through ``UnitWatcher``): a cycle at once, so "sshd went
 ///   down" reaches the journal in milliseconds;
-/// - a one-second tick that reads new log lines only (cheap when there are none) and runs a cycle when any
-///   arrived, so log-based alerts lag at most a second without a full cycle every second;
-/// - the poll interval (and half the watchdog interval, whichever is shorter): a full cycle regardless.
+/// - new input in sshd's log (``Auditor/watchLog()``: the journal's inotify descriptor, or inotify on
+///   auth.log): the log is read ``logSettleDelay`` later, and a cycle runs when it held sshd events. Reads are
+///   at least ``logReadInterval`` apart: a line or a burst is read within a moment, a flood once a second, so a
+///   flood costs one read and one cycle per second however many lines it brings;
+/// - the poll interval (and half the watchdog interval, whichever is shorter): a full cycle regardless, for
+///   what no event announces (sshd_config edited, /run/sshd removed, a host key gone, the MaxStartups gauge,
+///   another process on the port).
 ///
 /// A unit entering a transitional state (activating, deactivating, reloading) wakes nothing: during
 /// `systemctl restart ssh` those states last a few hundred milliseconds, and a cycle then would raise and
@@ -26,9 +29,12 @@ import UnixSignals
 public struct AuditService: Service {
     /// Why the loop woke up.
     enum Wakeup: Sendable {
-        case tick
         case unit(UnitEvent)
         case reload
+        /// sshd's log has new input.
+        case log
+        /// The earliest deadline passed: a poll, a deferred log read, the end of a grace.
+        case deadline
     }
 
     private let auditor: Auditor
@@ -83,6 +89,7 @@ public struct AuditService: Service {
                 self.logger.error("cannot watch the ssh units; polling only", metadata: ["error": "\(error)"])
             }
         }
+        let logInput = await self.auditor.watchLog()
 
         await withTaskGroup(of: Void.self) { group in
             if let watcher {
@@ -94,18 +101,22 @@ public struct AuditService: Service {
                 for await _ in hangups { continuation.yield(.reload) }
             }
             group.addTask {
-                for await _ in AsyncTimerSequence(interval: .seconds(1), clock: .continuous) {
-                    continuation.yield(.tick)
-                }
+                for await _ in logInput { continuation.yield(.log) }
             }
 
+            var timer = DeadlineTimer { continuation.yield(.deadline) }
             var lastCycle = ContinuousClock.now
+            var lastLogRead = ContinuousClock.now
+            // When the log is to be read next; `nil`: when it announces input. Now, once: input written between
+            // the first cycle's read and the start of the watch is not announced.
+            var logDue: ContinuousClock.Instant? = .now
             // Watched units in a transitional state, by id, with when they entered it: unit and log wake-ups
             // wait for them to settle, and so does the poll, for a moment (``transitionGrace``).
             var settling: [String: ContinuousClock.Instant] = [:]
             // Whether the bus is known to be gone: the watcher retries with backoff and reports each failed
             // attempt, but only the first loss is news (a warning and a cycle that reports "unknown").
             var busLost = false
+            timer.schedule(at: logDue)
             for await wakeup in wakeups.cancelOnGracefulShutdown() {
                 var reason: String?
                 switch wakeup {
@@ -135,37 +146,65 @@ public struct AuditService: Service {
                 case .reload:
                     interval = await self.reload() ?? interval
                     reason = "reload"
-                case .tick:
-                    if ContinuousClock.now - lastCycle >= interval {
-                        // A poll landing in the few hundred milliseconds of `systemctl restart ssh` would raise
-                        // "ssh.service is starting" and resolve it a moment later: it waits for the unit to
-                        // settle, but not for long, so a stuck unit is still reported.
-                        let grace = min(Self.transitionGrace, interval / 2)
-                        if let oldest = settling.values.min(), ContinuousClock.now - oldest < grace { continue }
-                        reason = "poll"
-                    } else if await self.auditor.pollLog() > 0 && settling.isEmpty {
-                        // While a unit settles, the events wait in the window for the cycle its settling brings.
-                        reason = "log"
+                case .log:
+                    // Read in a moment (the rest of a burst is written meanwhile), or, when the last read was less
+                    // than a second ago, once the second is up. The watch stays quiet until that read.
+                    let due = max(ContinuousClock.now + Self.logSettleDelay, lastLogRead + Self.logReadInterval)
+                    logDue = min(logDue ?? due, due)
+                case .deadline:
+                    break
+                }
+                let grace = min(Self.transitionGrace, interval / 2)
+                if reason == nil, let due = logDue, ContinuousClock.now >= due {
+                    lastLogRead = ContinuousClock.now
+                    // While a unit settles, the events wait in the window for the cycle its settling brings.
+                    if await self.auditor.pollLog() > 0 && settling.isEmpty { reason = "log" }
+                    // A read is bounded: a backlog is worked off a second at a time, like a flood.
+                    logDue = await self.auditor.hasPendingLogInput ? lastLogRead + Self.logReadInterval : nil
+                }
+                if reason == nil, ContinuousClock.now - lastCycle >= interval {
+                    // A poll landing in the few hundred milliseconds of `systemctl restart ssh` would raise
+                    // "ssh.service is starting" and resolve it a moment later: it waits for the unit to settle,
+                    // but not for long, so a stuck unit is still reported.
+                    let waiting = settling.values.min().map { ContinuousClock.now - $0 < grace } ?? false
+                    if !waiting { reason = "poll" }
+                }
+                if let reason {
+                    // An event reports the state systemd signalled, and the cycle reads the units a moment later:
+                    // `systemctl restart ssh` passes through inactive/dead for an instant, and the cycle that woke
+                    // read activating/start-pre and raised "starting" (seen in the fault suite). Whatever woke it,
+                    // a cycle waits while a unit is in transition, within the grace. The units read for this
+                    // are the ones the cycle starts from.
+                    let units = await self.auditor.readUnits()
+                    var deferred = false
+                    if let moving = units.unitInTransition {
+                        let since = settling[moving] ?? ContinuousClock.now
+                        settling[moving] = since
+                        deferred = ContinuousClock.now - since < grace
+                    } else {
+                        // Nothing moves: an entry whose settling event never came must not hold log wake-ups.
+                        settling = [:]
+                    }
+                    if !deferred {
+                        lastCycle = ContinuousClock.now
+                        lastLogRead = lastCycle
+                        let cycle = await self.auditor.runCycle(units: units)
+                        // The cycle read the log too; a backlog it left is read a second later.
+                        logDue = await self.auditor.hasPendingLogInput ? lastLogRead + Self.logReadInterval : nil
+                        self.log(cycle, reason: reason)
+                        self.notify(.watchdog, .status(Self.statusLine(cycle)))
                     }
                 }
-                guard let reason else { continue }
-                // An event reports the state systemd signalled, and the cycle reads the units a moment later:
-                // `systemctl restart ssh` passes through inactive/dead for an instant, and the cycle that woke
-                // read activating/start-pre and raised "starting" (seen in the fault suite). Whatever woke it,
-                // a cycle waits while a unit is in transition, within the grace.
-                if let moving = await self.auditor.unitInTransition() {
-                    let since = settling[moving] ?? ContinuousClock.now
-                    settling[moving] = since
-                    if ContinuousClock.now - since < min(Self.transitionGrace, interval / 2) { continue }
-                } else {
-                    // Nothing moves: an entry whose settling event never came must not hold log wake-ups.
-                    settling = [:]
-                }
-                lastCycle = ContinuousClock.now
-                let cycle = await self.auditor.runCycle()
-                self.log(cycle, reason: reason)
-                self.notify(.watchdog, .status(Self.statusLine(cycle)))
+                timer.schedule(
+                    at: Self.nextDeadline(
+                        logDue: logDue,
+                        pollDue: lastCycle + interval,
+                        settlingSince: settling.values.min(),
+                        grace: grace
+                    )
+                )
             }
+            timer.cancel()
             watcher?.stop()
             group.cancelAll()
         }
@@ -173,7 +212,29 @@ public struct AuditService: Service {
         self.notify(.stopping)
     }
 
+    /// The earliest of: the due log read, and the poll (held back while a unit settles, until its grace ends).
+    static func nextDeadline(
+        logDue: ContinuousClock.Instant?,
+        pollDue: ContinuousClock.Instant,
+        settlingSince: ContinuousClock.Instant?,
+        grace: Duration
+    ) -> ContinuousClock.Instant {
+        var poll = pollDue
+        if let settlingSince, pollDue < settlingSince + grace { poll = settlingSince + grace }
+        return min(logDue ?? poll, poll)
+    }
+
     // MARK: - Helpers
+
+    /// The shortest time between two reads of sshd's log prompted by its input: log-based alerts lag at most
+    /// this much behind a burst, and a flood costs one read and at most one cycle per interval.
+    static let logReadInterval: Duration = .seconds(1)
+
+    /// How long the first read after a quiet spell waits once the log announces input. sshd writes several
+    /// lines per event (a connection, a failed login and its disconnect; the unit's stop) and a scanner many in
+    /// a row: read at once, the first line would cost a read and a cycle of its own, and the rest would wait
+    /// for the next ``logReadInterval``. journald itself announces appends up to 250 ms late.
+    static let logSettleDelay: Duration = .milliseconds(100)
 
     /// How long a due poll waits for a unit in a transitional state to settle. `systemctl restart ssh` passes
     /// through deactivating and activating in well under a second; the grace is capped at half the cycle

@@ -55,8 +55,16 @@ public actor Auditor {
     private var alerts: AlertState
     /// The last `sshd -t` verdict, reused while nothing it reads has changed.
     private var configTestMemo: SnapshotCollector.ConfigTestMemo?
+    /// The last cycle's listening sockets, whose owners the next cycle reuses while they still hold.
+    private var lastListeners: [ListeningSocket]?
     private let logMode: LogMode
     private var recentLogSourceName = "not read yet"
+    /// Where readiness of sshd's log is announced, once ``watchLog()`` was called.
+    private var logSignals: AsyncStream<Void>.Continuation?
+    /// Waits for the log source's readiness; replaced with the source.
+    private var logWatcher: ReadinessWatcher?
+    /// The descriptor ``logWatcher`` polls, to tell when the source's readiness names another one.
+    private var logWatcherDescriptor: Int32?
 
     /// How a cycle reads sshd's log.
     public enum LogMode: Sendable {
@@ -99,7 +107,7 @@ public actor Auditor {
             logWindow: configuration.logWindow
         )
         self.alerts.reraiseInterval = configuration.reraiseInterval
-        if logChanged { self.logSource = nil }
+        if logChanged { self.closeLogSource() }
     }
 
     /// The configuration in force.
@@ -113,10 +121,39 @@ public actor Auditor {
         }
     }
 
+    /// The ssh units as one read over the bus saw them: what ``runCycle(units:)`` starts from, and whether
+    /// systemd is moving one between states right now.
+    public struct UnitReading: Sendable {
+        let units: UnitStateReader.Units
+
+        /// The name of the ssh service or socket unit when systemd is moving it between states (activating,
+        /// deactivating, reloading); `nil` when both are settled or could not be read. A unit restarting after
+        /// a crash (activating/auto-restart) counts as settled: that is a state the checks must see.
+        public var unitInTransition: String? {
+            for unit in [self.units.service, self.units.socket].compactMap({ $0 })
+            where ["activating", "deactivating", "reloading"].contains(unit.activeState)
+                && unit.subState != "auto-restart"
+            {
+                return unit.name
+            }
+            return nil
+        }
+    }
+
+    /// Reads the ssh units over the bus, for the daemon to decide whether to run a cycle now
+    /// (``UnitReading/unitInTransition``) and to hand to ``runCycle(units:)``, which then does not read them again.
+    public func readUnits() -> UnitReading {
+        UnitReading(units: self.units.read())
+    }
+
     /// Reads every source, runs the checks, updates the alert state and feeds the sinks.
-    public func runCycle() -> Cycle {
+    ///
+    /// - Parameter reading: the units as ``readUnits()`` read them just before; `nil` reads them now, and so
+    ///   does a reading that failed: the failed call dropped the connection, and a new one may well work (dbus
+    ///   restarted a moment ago), where reporting the units as unknown would raise alerts for nothing.
+    public func runCycle(units reading: UnitReading? = nil) -> Cycle {
         let now = WallClock.now()
-        let units = self.units.read()
+        let units = reading.flatMap { $0.units.problem == nil ? $0.units : nil } ?? self.units.read()
         var problems: [String] = units.problem.map { [$0] } ?? []
 
         let logWindow: LogWindow?
@@ -136,23 +173,29 @@ public actor Auditor {
             service: units.service,
             socket: units.socket,
             logWindow: logWindow,
-            previousConfigTest: self.configTestMemo
+            previousConfigTest: self.configTestMemo,
+            previousListeners: self.lastListeners
         )
         // The other sources are read after the units, `sshd -t` taking tens of milliseconds in between: a unit
         // that changed state meanwhile makes a snapshot of two moments (sshd read as running, then /run/sshd
         // found already removed by its stop: "missing while sshd runs"). Such a snapshot is taken again, once,
-        // from the state the unit moved to.
-        let settled = self.units.read()
-        if settled.problem == nil, settled.service != units.service || settled.socket != units.socket {
-            collected = collector.collect(
-                time: now,
-                service: settled.service,
-                socket: settled.socket,
-                logWindow: logWindow,
-                previousConfigTest: collected.configTestMemo
-            )
+        // from the state the unit moved to. Whether a unit moved is asked cheaply (one property per unit, its
+        // StateChangeTimestamp); only then are the units read in full again.
+        if self.units.changed(since: units) {
+            let settled = self.units.read()
+            if settled.problem == nil, settled.service != units.service || settled.socket != units.socket {
+                collected = collector.collect(
+                    time: now,
+                    service: settled.service,
+                    socket: settled.socket,
+                    logWindow: logWindow,
+                    previousConfigTest: collected.configTestMemo,
+                    previousListeners: collected.snapshot.listeners
+                )
+            }
         }
         self.configTestMemo = collected.configTestMemo
+        self.lastListeners = collected.snapshot.listeners
         problems += collected.problems
         let report = HealthChecks.evaluate(collected.snapshot)
         let transitions = self.alerts.update(
@@ -170,28 +213,33 @@ public actor Auditor {
         )
     }
 
-    /// The name of the ssh service or socket unit when systemd is moving it between states right now
-    /// (activating, deactivating, reloading), read over the bus; `nil` when both are settled or cannot be
-    /// read. A unit restarting after a crash (activating/auto-restart) counts as settled: that is a state
-    /// the checks must see.
-    public func unitInTransition() -> String? {
-        let units = self.units.read()
-        for unit in [units.service, units.socket].compactMap({ $0 })
-        where ["activating", "deactivating", "reloading"].contains(unit.activeState) && unit.subState != "auto-restart"
-        {
-            return unit.name
-        }
-        return nil
-    }
-
     /// Whether the log source stopped early last time and has more to read now.
     public var hasPendingLogInput: Bool { self.logSource?.hasPendingInput ?? false }
 
     // MARK: - Log
 
+    /// Starts announcing that sshd's log has new input: the stream yields when the log source's readiness
+    /// descriptor (the journal's inotify descriptor, or inotify on auth.log) becomes ready, then not again
+    /// until the log was read (``pollLog()`` or a cycle), so the daemon chooses how often it reads. A quiet
+    /// log costs no wake-up. Follow mode only; call once (a second call ends the first stream).
+    ///
+    /// Input that arrived before the watch started is not announced: read the log once after this.
+    public func watchLog() -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        self.logSignals?.finish()
+        self.logSignals = continuation
+        if let source = self.logSource {
+            self.startLogWatcher(for: source)
+        } else if self.openLogSource() == nil {
+            self.startLogWatcher(for: nil)
+        }
+        return stream
+    }
+
     /// Reads sshd's log events written since the last read into the window, without running the checks;
-    /// returns how many arrived. The daemon calls this every second, and runs a cycle when it returns more
-    /// than zero, so a log line reaches the checks within a second without a full cycle every second.
+    /// returns how many arrived. The daemon calls this when ``watchLog()`` announces input (at most once a
+    /// second), and runs a cycle when it returns more than zero, so a log line reaches the checks within a
+    /// second without a full cycle for every line.
     public func pollLog() -> Int {
         guard self.logMode == .follow else { return 0 }
         // Problems are not logged here, once a second: the next cycle reports them in the status file.
@@ -205,6 +253,7 @@ public actor Auditor {
     private func readNewLogEvents(now: Duration, problems: inout [String]) -> Int? {
         guard let source = self.openLogSource() else {
             problems.append(self.logSourceProblem ?? "sshd's log cannot be read")
+            self.logWatcher?.rearm(timeout: Self.logRetryInterval)
             return nil
         }
         if let follower = source as? AuthLogFollower {
@@ -231,7 +280,7 @@ public actor Auditor {
                 // The batches read before the failure are in the window: their position is kept.
                 source.savePosition()
                 problems.append("\(source.name): \(error)")
-                self.logSource = nil
+                self.closeLogSource()
                 return nil
             }
             if !source.hasPendingInput { break }
@@ -240,6 +289,7 @@ public actor Auditor {
         for notice in source.takeNotices() {
             self.logger.notice("\(notice.message)", metadata: ["log.source": "\(source.name)"])
         }
+        self.rearmLogWatcher(for: source)
         return count
     }
 
@@ -262,12 +312,61 @@ public actor Auditor {
             )
             self.logSource = source
             self.logSourceProblem = nil
+            if self.logSignals != nil { self.startLogWatcher(for: source) }
             return source
         } catch {
             self.logSourceProblem = "sshd's log: \(error)"
             return nil
         }
     }
+
+    /// Forgets the log source (after an error, or a reload that changed it); the next read opens it again.
+    /// While the log is watched, a timer stands in for the source's readiness, so that read comes within a
+    /// second rather than at the next poll.
+    private func closeLogSource() {
+        self.stopLogWatcher()
+        self.logSource = nil
+        if self.logSignals != nil { self.startLogWatcher(for: nil) }
+    }
+
+    /// Waits for `source`'s readiness, or (without a source) for ``logRetryInterval``, then yields to
+    /// ``logSignals``.
+    private func startLogWatcher(for source: (any SSHDLogEventSource)?) {
+        self.stopLogWatcher()
+        guard let continuation = self.logSignals else { return }
+        let readiness = source?.readiness() ?? .every(Self.logRetryInterval)
+        do {
+            self.logWatcher = try ReadinessWatcher(
+                descriptor: readiness.descriptor,
+                events: readiness.events,
+                timeout: readiness.timeout
+            ) { continuation.yield(()) }
+            self.logWatcherDescriptor = readiness.descriptor
+        } catch {
+            // No thread: the poll interval's cycles still read the log; log-based alerts lag by that much.
+            self.logger.error("cannot watch sshd's log; reading it every cycle only", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Waits for the source again after a read consumed what made it ready.
+    private func rearmLogWatcher(for source: any SSHDLogEventSource) {
+        guard let watcher = self.logWatcher else { return }
+        let readiness = source.readiness()
+        if readiness.descriptor == self.logWatcherDescriptor {
+            watcher.rearm(timeout: readiness.timeout)
+        } else {
+            self.startLogWatcher(for: source)
+        }
+    }
+
+    private func stopLogWatcher() {
+        self.logWatcher?.stop()
+        self.logWatcher = nil
+        self.logWatcherDescriptor = nil
+    }
+
+    /// How soon a log source that could not be opened, or failed, is tried again while the log is watched.
+    static let logRetryInterval: Duration = .seconds(1)
 
     // MARK: - Sinks
 

@@ -46,12 +46,18 @@ public struct SnapshotCollector: Sendable {
     }
 
     /// Reads the sources into a snapshot taken at `time`.
+    ///
+    /// - Parameters:
+    ///   - previousConfigTest: the last cycle's `sshd -t` verdict, reused while its inputs are unchanged.
+    ///   - previousListeners: the last cycle's listening sockets, whose owners are reused while they still hold
+    ///     them (``ListeningSocketReader/owners(ofInodes:reusing:)``).
     public func collect(
         time: Duration,
         service: UnitHealth?,
         socket: UnitHealth?,
         logWindow: LogWindow?,
-        previousConfigTest: ConfigTestMemo? = nil
+        previousConfigTest: ConfigTestMemo? = nil,
+        previousListeners: [ListeningSocket]? = nil
     ) -> Collected {
         var problems: [String] = []
         let configuration = self.configuration
@@ -65,7 +71,10 @@ public struct SnapshotCollector: Sendable {
 
         var listeners: [ListeningSocket]?
         do {
-            let parsed = try ListeningSocketReader(procRoot: configuration.procRoot).listeningSockets()
+            // The owners found last cycle are reused while they still hold the same sockets: walking every
+            // /proc/PID/fd link on the host was the largest part of an idle cycle.
+            let parsed = try ListeningSocketReader(procRoot: configuration.procRoot)
+                .listeningSockets(reusingOwnersOf: previousListeners)
             listeners = parsed.value
             problems += parsed.diagnostics.filter { $0.severity == .error }.map(\.description)
         } catch {

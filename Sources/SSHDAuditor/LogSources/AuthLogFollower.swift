@@ -86,6 +86,8 @@ public final class AuthLogFollower: SSHDLogEventSource {
     public private(set) var hasPendingInput = false
     private var notices: [LogSourceNotice] = []
     private let buffer: UnsafeMutableBufferPointer<UInt8>
+    /// inotify on the file and its directory, set up by the first ``readiness()``.
+    private var changes: LogFileWatch?
 
     /// - Parameters:
     ///   - path: the log file, for example `/var/log/auth.log`.
@@ -124,10 +126,31 @@ public final class AuthLogFollower: SSHDLogEventSource {
         return self.notices
     }
 
+    // MARK: - Readiness
+
+    /// How often the file is read when its changes cannot be waited for: inotify unavailable, or the directory
+    /// missing (the watch is retried before every wait).
+    public static let unwatchedReadInterval: Duration = .seconds(1)
+
+    /// The descriptor of an inotify instance watching the file and its directory (``LogFileWatch``): ready
+    /// after an append, a truncation, or a rotation that puts a new file under the name.
+    public func readiness() -> LogReadiness {
+        if self.changes == nil { self.changes = LogFileWatch(path: self.path) }
+        guard let changes = self.changes else { return .every(Self.unwatchedReadInterval) }
+        changes.attach()
+        return LogReadiness(
+            descriptor: changes.descriptor,
+            events: Int16(POLLIN),
+            timeout: changes.isComplete ? nil : Self.unwatchedReadInterval
+        )
+    }
+
     // MARK: - Reading
 
     public func readNewEvents(limit: Int, savingPosition: Bool) throws -> [SSHDLogEvent] {
         guard limit > 0 else { return [] }
+        // Consumed before the file is read: a line written from here on makes the descriptor ready again.
+        self.changes?.drain()
         if !self.stateLoaded {
             try self.loadState()
             self.stateLoaded = true

@@ -111,6 +111,9 @@ public final class JournalEventSource: SSHDLogEventSource {
 
     public func readNewEvents(limit: Int, savingPosition: Bool) throws -> [SSHDLogEvent] {
         guard limit > 0 else { return [] }
+        // Takes in what made the readiness descriptor ready (appends, new or rotated files), which also makes it
+        // block again: sd_journal_process(3) must follow each wake-up.
+        try self.reader.process()
         if !self.positioned {
             try self.seekToSavedCursor()
             self.positioned = true
@@ -153,6 +156,26 @@ public final class JournalEventSource: SSHDLogEventSource {
             )
         }
     }
+
+
+    /// The journal's inotify descriptor (`sd_journal_get_fd(3)`), with the events and timeout libsystemd asks
+    /// for. Any change to the journal files makes it ready, sshd's entries or not: a read then finds nothing
+    /// new, cheaply. Without inotify (out of instances or watches) the journal is read every
+    /// ``fallbackReadInterval``.
+    public func readiness() -> LogReadiness {
+        do {
+            return LogReadiness(
+                descriptor: try self.reader.pollDescriptor(),
+                events: try self.reader.pollEvents(),
+                timeout: try self.reader.pollTimeout()
+            )
+        } catch {
+            return .every(Self.fallbackReadInterval)
+        }
+    }
+
+    /// How often the journal is read when its changes cannot be waited for.
+    public static let fallbackReadInterval: Duration = .seconds(1)
 
     /// Waits up to `timeout` for the journal to change: call it between reads instead of sleeping, so new sshd
     /// lines are read within milliseconds. Blocks the calling thread.

@@ -44,6 +44,11 @@ public protocol SSHDLogEventSource: AnyObject {
 
     /// Notices gathered since the last call (rotations, lost lines, state reset), oldest first.
     func takeNotices() -> [LogSourceNotice]
+
+    /// What to wait on before the next ``readNewEvents(limit:)`` (see ``LogReadiness``); ask again after every
+    /// read, since the answer may change (a watch re-attached to a new file, another timeout). The first call may
+    /// set the notification up: input that arrived before it is not announced, so read once after it.
+    func readiness() -> LogReadiness
 }
 
 extension SSHDLogEventSource {

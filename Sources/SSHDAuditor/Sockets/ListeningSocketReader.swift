@@ -128,18 +128,32 @@ public struct ListeningSocketReader: Sendable {
     ///   not grow with the number of open descriptors on the host.
     /// - Throws: ``SocketReadError`` when the sockets cannot be listed (see ``listeners()``). Processes
     ///   that cannot be inspected do not make it throw; their sockets just have fewer owners.
-    public func listeningSockets(findOwners: Bool = true) throws(SocketReadError) -> Parsed<[ListeningSocket]> {
+    /// - Parameter previous: the sockets a previous call returned, whose owners are reused when they still
+    ///   hold (see ``owners(ofInodes:reusing:)``): the daemon's cycles then skip the walk of every `fd`
+    ///   directory on the host.
+    public func listeningSockets(
+        findOwners: Bool = true,
+        reusingOwnersOf previous: [ListeningSocket]? = nil
+    ) throws(SocketReadError) -> Parsed<[ListeningSocket]> {
         let listeners = try self.listeners()
         return Parsed(
-            value: self.listeningSockets(listeners, findOwners: findOwners),
+            value: self.listeningSockets(listeners, findOwners: findOwners, reusingOwnersOf: previous),
             diagnostics: listeners.diagnostics
         )
     }
 
     /// `listeners` with their owners (when `findOwners`), sorted by port, address and inode.
-    public func listeningSockets(_ listeners: Listeners, findOwners: Bool = true) -> [ListeningSocket] {
-        let owners =
-            findOwners ? self.owners(ofInodes: Set(listeners.entries.map(\.inode).filter { $0 != 0 })) : [:]
+    public func listeningSockets(
+        _ listeners: Listeners,
+        findOwners: Bool = true,
+        reusingOwnersOf previous: [ListeningSocket]? = nil
+    ) -> [ListeningSocket] {
+        let inodes = Set(listeners.entries.map(\.inode).filter { $0 != 0 })
+        var known: [UInt64: [SocketOwner]]?
+        if let previous {
+            known = Dictionary(previous.map { ($0.entry.inode, $0.owners) }) { first, _ in first }
+        }
+        let owners = findOwners ? self.owners(ofInodes: inodes, reusing: known) : [:]
         return
             listeners.entries
             .map { ListeningSocket(entry: $0, owners: $0.inode == 0 ? [] : owners[$0.inode, default: []]) }
@@ -183,6 +197,46 @@ public struct ListeningSocketReader: Sendable {
             }
         }
         return owners
+    }
+
+    /// ``owners(ofInodes:)``, but first checking whether `previous` (what an earlier call found, by inode)
+    /// still holds, which costs one `readlink` and one `comm` read per owner instead of a `readlink` per open
+    /// descriptor on the host: every inode in `inodes` had owners then, no other inode did, and each of those
+    /// owners still holds its inode at the same descriptor. Their commands are read afresh. Anything else
+    /// (a socket that came or went, an owner gone or its descriptor reused, an inode without a known owner)
+    /// walks every `<procRoot>/PID/fd` as ``owners(ofInodes:)`` does.
+    ///
+    /// What the check cannot see: a process that gained a descriptor to a socket another one still holds
+    /// (a forked worker inheriting a listener). It is listed from the next walk, which any change to the
+    /// listeners or their known owners brings.
+    public func owners(ofInodes inodes: Set<UInt64>, reusing previous: [UInt64: [SocketOwner]]?) -> [UInt64:
+        [SocketOwner]]
+    {
+        guard let previous, !inodes.isEmpty, Set(previous.keys) == inodes,
+            previous.values.allSatisfy({ !$0.isEmpty })
+        else { return self.owners(ofInodes: inodes) }
+        let fileSystem = ProcFileSystem(root: self.procRoot)
+        var linkBuffer = [UInt8](repeating: 0, count: 64)
+        var commands: [Int32: String?] = [:]
+        var confirmed: [UInt64: [SocketOwner]] = [:]
+        for (inode, owners) in previous {
+            for owner in owners {
+                let pid = String(owner.pid)
+                guard
+                    let target = try? fileSystem.readLink(
+                        fileSystem.path(pid, "fd", String(owner.fileDescriptor)),
+                        into: &linkBuffer
+                    ),
+                    Self.socketInode(linkTarget: target) == inode
+                else { return self.owners(ofInodes: inodes) }
+                if commands[owner.pid] == nil { commands[owner.pid] = self.command(pid: pid, fileSystem: fileSystem) }
+                let command = commands[owner.pid] ?? nil
+                confirmed[inode, default: []].append(
+                    SocketOwner(pid: owner.pid, fileDescriptor: owner.fileDescriptor, command: command)
+                )
+            }
+        }
+        return confirmed
     }
 
     // MARK: - Helpers

@@ -20,10 +20,15 @@ final class AuditorSandbox: Sendable {
     /// - `ExpectedPorts=22`: the administrator's promise that SSH is on 22, which a port move breaks;
     /// - `ReraiseInterval=1s` (zero is refused): every story raises its own alerts even when an earlier one
     ///   raised the same check;
-    /// - `LogWindow=10s`: log-based alerts (MaxStartups drops) resolve in seconds instead of a minute.
+    /// - `LogWindow=10s`: log-based alerts (MaxStartups drops) resolve in seconds instead of a minute;
+    /// - `PollInterval=5s`: what only the poll finds (sshd_config edited, /run/sshd removed) shows within
+    ///   seconds, and the stories that wait "a poll interval" for a duplicate to show wait 6 s, not 31.
     static let auditorDropIn = """
         [SSH]
         ExpectedPorts=22
+
+        [Daemon]
+        PollInterval=5s
 
         [Alerts]
         ReraiseInterval=1s

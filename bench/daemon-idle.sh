@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# Benchmark: the daemon at rest (issue #5, point 4: idle CPU under 0.05 % of a core) and the latencies its
+# wake-ups must keep, in the real-systemd sandbox, with the installed release build. A short companion to
+# bench/daemon.sh, which measures the same idle window among everything else in about ten minutes.
+#
+#   bench/daemon-idle.sh                       WINDOW=60 s idle per log source, TRIALS=5 per latency case
+#   WINDOW=300 TRIALS=0 bench/daemon-idle.sh   a longer idle window (finer CPU figures), no latency trials
+#   SETUP='printf "[Daemon]\nPollInterval=1min\n" >/etc/sshd-auditor.conf.d/poll.conf' bench/daemon-idle.sh
+#                                              SETUP runs inside the sandbox before the daemon starts
+#
+# What it does (every wait bounded, the whole run killed after LIMIT seconds, default 900):
+#   1. boots the sandbox, installs the release build (make install-files), configures it as bench/daemon.sh
+#      does (ReraiseInterval=1s, ssh.service Restart=no, no journald rate limit), enables the daemon;
+#   2. idle, sshd's log in the journal: WINDOW s with nothing happening;
+#   3. latency: TRIALS x `systemctl stop ssh` and TRIALS x `kill -9` of sshd's MainPID, to the sshd-down raised
+#      entry; TRIALS x a burst of 10 failed passwords from one new address (logger -t sshd), from the last
+#      line to the auth-failure-burst raised entry;
+#   4. the same idle window and log burst trials with LogSource=file (an empty /var/log/auth.log).
+# Each idle row gives the daemon's CPU three ways: utime+stime from /proc/PID/stat (10 ms ticks, what
+# bench/daemon.sh reports), `perf stat` task-clock (ns, all threads; when perf is installed), and the
+# context switches perf counts (each one a wake-up of some thread of the daemon), with `sshd -t` children
+# (cutime+cstime) beside.
+#
+# Needs root (namespaces) and the release build (`swift build -c release --static-swift-stdlib --product
+# sshd-auditor`, or `make release`).
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+sandbox_script="$repo/scripts/sandbox.sh"
+catalog="$repo/systemd/sshd-auditor.catalog"
+binary="$repo/.build/release/sshd-auditor"
+window="${WINDOW:-60}"
+trials="${TRIALS:-5}"
+limit="${LIMIT:-900}"
+clock_ticks=$(getconf CLK_TCK)
+
+die() {
+    echo "bench/daemon-idle: $*" >&2
+    exit 1
+}
+say() { printf '\n==> %s\n' "$*" >&2; }
+
+[ "$(id -u)" -eq 0 ] || die "needs root: it boots a systemd in private namespaces"
+if [ -z "${BENCH_IDLE_BOUNDED:-}" ]; then
+    BENCH_IDLE_BOUNDED=1 exec timeout -s TERM "$limit" "$0" "$@"
+fi
+[ -x "$binary" ] || die "no release build at $binary"
+
+work=$(mktemp -d /tmp/sshd-auditor-benchidle.XXXXXX)
+dir="$work/sandbox"
+pid=""
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    if [ -n "$pid" ]; then
+        if [ "$status" -ne 0 ]; then
+            inside "systemctl status sshd-auditor --no-pager -n 0; journalctl -u sshd-auditor --no-pager -n 30" >&2 || true
+        fi
+        bash "$sandbox_script" poweroff "$pid" "$dir" || status=1
+    fi
+    rm -rf --one-file-system "$work"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+inside() { timeout 60 nsenter -t "$pid" -a -r -w /bin/sh -c "$*"; }
+
+# The catalog's MESSAGE_ID of CHECK's raised entry.
+message_id() {
+    awk -v check="($1)" '
+        /^-- [0-9a-f]+$/ { id = $2; next }
+        /^Subject: / { if (index($0, check) > 0 && $2 != "resolved:") { print id; exit } }' "$catalog"
+}
+down_raised=$(message_id sshd-down)
+burst_raised=$(message_id auth-failure-burst)
+[ -n "$down_raised" ] && [ -n "$burst_raised" ] || die "no catalog entries in $catalog"
+
+# The __REALTIME_TIMESTAMP (µs) of the first entry with MESSAGE_ID=$1 at or after $2 (µs), waiting up to $3 s.
+wait_entry() {
+    local id="$1" marker="$2" deadline=$((SECONDS + $3)) found=""
+    while [ "$SECONDS" -le "$deadline" ]; do
+        found=$(inside "journalctl -o export -q --since=@$((marker / 1000000 - 1)) MESSAGE_ID=$id" 2>/dev/null |
+            awk -v m="$marker" -F= '$1 == "__REALTIME_TIMESTAMP" && $2 >= m { print $2; exit }' || true)
+        [ -n "$found" ] && break
+        sleep 0.05
+    done
+    echo "$found"
+}
+
+wait_active() {
+    local deadline=$((SECONDS + 30))
+    while [ "$SECONDS" -le "$deadline" ]; do
+        [ "$(inside "systemctl is-active $1" || true)" = active ] && return
+        sleep 0.1
+    done
+    die "$1 not active within 30 s"
+}
+
+# The daemon's PID as the host sees it (the sandbox has its own pid namespace), for perf.
+host_pid_of() {
+    local inner="$1" status
+    for status in /proc/[0-9]*/status; do
+        if awk -v inner="$inner" '/^NSpid:/ { exit !($NF == inner && NF == 3) }' "$status" 2>/dev/null &&
+            [ "$(awk '/^Name:/ { print $2 }' "$status")" = sshd-auditor ]; then
+            basename "$(dirname "$status")"
+            return
+        fi
+    done
+}
+
+# "utime+stime cutime+cstime" in ticks for host PID $1.
+ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13, $14 + $15 }' "/proc/$1/stat"; }
+
+# One idle row: WINDOW s of nothing, measured.
+idle_row() {
+    local label="$1" inner host before after start_ns end_ns perf_out task_ms switches
+    sleep 5
+    inner=$(inside "systemctl show -p MainPID --value sshd-auditor")
+    host=$(host_pid_of "$inner")
+    [ -n "$host" ] || die "cannot find the daemon's host PID"
+    before=$(ticks "$host")
+    start_ns=$(date +%s%N)
+    if command -v perf >/dev/null; then
+        perf_out=$(perf stat -x, -e task-clock,context-switches -p "$host" -- sleep "$window" 2>&1 >/dev/null || true)
+    else
+        sleep "$window"
+        perf_out=""
+    fi
+    end_ns=$(date +%s%N)
+    after=$(ticks "$host")
+    [ "$(inside "systemctl show -p MainPID --value sshd-auditor")" = "$inner" ] || die "the daemon restarted"
+    task_ms=$(echo "$perf_out" | awk -F, '$3 == "task-clock" { printf "%.1f", $1 }')
+    switches=$(echo "$perf_out" | awk -F, '$3 == "context-switches" { print $1 }')
+    # shellcheck disable=SC2086 # word-split the samples
+    set -- $before $after
+    awk -v label="$label" -v ms="$(((end_ns - start_ns) / 1000000))" -v hz="$clock_ticks" -v t0="$1" -v c0="$2" \
+        -v t1="$3" -v c1="$4" -v task="${task_ms:--}" -v sw="${switches:--}" 'BEGIN {
+            s = ms / 1000
+            perf_pct = (task == "-") ? "-" : sprintf("%.4f", task / 1000 / s * 100)
+            perf_min = (task == "-") ? "-" : sprintf("%.1f", task / s * 60)
+            sw_min = (sw == "-") ? "-" : sprintf("%.1f", sw / s * 60)
+            printf "| %s | %.0f | %.3f | %.3f | %s | %s | %s |\n", label, s, (t1 - t0) / hz / s * 100,
+                (t1 - t0 + c1 - c0) / hz / s * 100, perf_pct, perf_min, sw_min }' | tee -a "$work/idle" >&2
+}
+
+# TRIALS latencies in ms (one per line) into $2 for action $1: stop, kill or burst.
+latency_trials() {
+    local action="$1" file="$2" i marker at
+    : >"$file"
+    for i in $(seq 1 "$trials"); do
+        sleep "$(awk -v s="$RANDOM" 'BEGIN { srand(s); printf "%.3f", 1 + rand() }')"
+        case "$action" in
+        stop) marker=$(inside 'date +%s%6N; systemctl stop ssh' | head -n 1) ;;
+        kill) marker=$(inside 'p=$(systemctl show -p MainPID --value ssh); [ "$p" -gt 0 ] && date +%s%6N && kill -9 "$p"' | head -n 1) ;;
+        burst-journal)
+            marker=$(inside "for n in 1 2 3 4 5 6 7 8 9 10; do echo \"Failed password for root from 198.18.$i.$((RANDOM % 250 + 1)) port 4242 ssh2\"; done | logger -t sshd; date +%s%6N")
+            ;;
+        burst-file)
+            marker=$(inside "a=198.19.$i.$((RANDOM % 250 + 1)); for n in 1 2 3 4 5 6 7 8 9 10; do echo \"\$(date '+%b %e %H:%M:%S') sandbox sshd[4242]: Failed password for root from \$a port 4242 ssh2\"; done >>/var/log/auth.log; date +%s%6N")
+            ;;
+        esac
+        [ -n "$marker" ] || die "trial $i: could not $action"
+        case "$action" in
+        stop | kill) at=$(wait_entry "$down_raised" "$marker" 15) ;;
+        *) at=$(wait_entry "$burst_raised" "$marker" 15) ;;
+        esac
+        if [ -n "$at" ]; then
+            awk -v d="$((at - marker))" 'BEGIN { printf "%.1f\n", d / 1000 }' >>"$file"
+        else
+            echo miss >>"$file"
+        fi
+        case "$action" in
+        stop | kill)
+            inside 'systemctl reset-failed ssh 2>/dev/null; systemctl start ssh'
+            wait_active ssh
+            sleep 1.5
+            ;;
+        esac
+    done
+    printf '| %s | %s |\n' "$action" "$(tr '\n' ' ' <"$file")" | tee -a "$work/latency" >&2
+}
+
+say "Booting the sandbox and installing the release build"
+pid=$(bash "$sandbox_script" boot "$dir")
+make -C "$repo" --no-print-directory install-files DESTDIR="/proc/$pid/root" PREFIX=/usr >/dev/null
+inside "mkdir -p /etc/sshd-auditor.conf.d && printf '[Alerts]\nReraiseInterval=1s\n' >/etc/sshd-auditor.conf.d/bench.conf"
+inside "mkdir -p /etc/systemd/system/ssh.service.d && printf '[Unit]\nStartLimitIntervalSec=0\n[Service]\nRestart=no\n' >/etc/systemd/system/ssh.service.d/bench.conf"
+inside "mkdir -p /etc/systemd/journald.conf.d && printf '[Journal]\nRateLimitIntervalSec=0\n' >/etc/systemd/journald.conf.d/bench.conf"
+[ -z "${SETUP:-}" ] || inside "$SETUP"
+inside "systemd-sysusers && journalctl --update-catalog && systemctl daemon-reload && systemctl restart systemd-journald && systemctl restart ssh"
+inside "systemctl enable --now sshd-auditor" >&2
+wait_active sshd-auditor
+: >"$work/idle"
+: >"$work/latency"
+
+say "Idle, sshd's log in the journal: $window s"
+idle_row "journal"
+if [ "$trials" -gt 0 ]; then
+    say "Latency, $trials trials each"
+    latency_trials stop "$work/lat-stop"
+    latency_trials kill "$work/lat-kill"
+    latency_trials burst-journal "$work/lat-burst-journal"
+fi
+
+say "Idle, sshd's log in /var/log/auth.log (LogSource=file): $window s"
+inside ": >/var/log/auth.log && chgrp adm /var/log/auth.log && chmod 0640 /var/log/auth.log"
+inside "printf '[Sources]\nLogSource=file\n' >/etc/sshd-auditor.conf.d/bench-file.conf && systemctl restart sshd-auditor"
+wait_active sshd-auditor
+idle_row "auth.log"
+[ "$trials" -eq 0 ] || latency_trials burst-file "$work/lat-burst-file"
+
+echo
+echo "sshd-auditor at rest, commit $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- Sources systemd config || echo '+changes'), $(date -u '+%Y-%m-%d %H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -z "${SETUP:-}" ] || echo "SETUP: $SETUP"
+echo
+echo "| log source | window s | CPU % (ticks) | +children % | CPU % (perf task-clock) | CPU ms/min (perf) | context switches/min |"
+echo "|---|---|---|---|---|---|---|"
+cat "$work/idle"
+if [ "$trials" -gt 0 ]; then
+    echo
+    echo "| latency (ms): action to the raised entry | trials |"
+    echo "|---|---|"
+    cat "$work/latency"
+fi
