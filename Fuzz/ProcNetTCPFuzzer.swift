@@ -26,14 +26,13 @@ public func procNetTCPFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: I
         "\(parsed.value.count) entries and \(parsed.diagnostics.count) diagnostics from \(lines) lines"
     )
 
-    var printed = Array(
-        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n".utf8
-    )
+    var printed = KernelRow.header
+    printed.reserveCapacity(KernelRow.header.count + parsed.value.count * KernelRow.typicalLength)
     for (index, entry) in parsed.value.enumerated() {
         FuzzCheck.require(entry.family == family, "entry of family \(entry.family) in a \(family) table")
         FuzzCheck.require(entry.local.address.family == family, "local address \(entry.local) in a \(family) table")
         FuzzCheck.require(entry.remote.address.family == family, "remote address \(entry.remote) in a \(family) table")
-        printed += KernelRow.format(entry, slot: index, byteOrder: byteOrder)
+        KernelRow.append(entry, slot: index, byteOrder: byteOrder, to: &printed)
     }
     let reparsed = ProcNetTCPParser.parse(printed, family: family, file: file, byteOrder: byteOrder)
     FuzzCheck.require(reparsed.diagnostics.isEmpty, "the kernel's own format was rejected: \(reparsed.diagnostics)")
@@ -45,39 +44,82 @@ public func procNetTCPFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: I
 }
 
 /// Prints a ``TCPSocketEntry`` the way the kernel's `get_tcp4_sock`/`get_tcp6_sock` do.
+///
+/// It appends bytes to one buffer for the whole table rather than building each row from `String` pieces,
+/// whose dozen allocations per row made printing cost half as much as parsing.
 enum KernelRow {
-    static func format(_ entry: TCPSocketEntry, slot: Int, byteOrder: ProcNetTCPParser.ByteOrder) -> [UInt8] {
-        var row = "\(Self.padded(String(slot), to: 4)): "
-        row += Self.endpoint(entry.local, byteOrder: byteOrder) + " "
-        row += Self.endpoint(entry.remote, byteOrder: byteOrder) + " "
-        row += Self.hex(UInt64(entry.state.rawValue), digits: 2) + " "
-        row += Self.hex(UInt64(entry.transmitQueue), digits: 8) + ":" + Self.hex(UInt64(entry.receiveQueue), digits: 8)
-        row += " 00:00000000 00000000 \(Self.padded(String(entry.uid), to: 5))        0 \(entry.inode)"
-        row += " 1 0000000000000000 100 0 0 10 0\n"
-        return Array(row.utf8)
+    /// The table's header line, as `tcp4_seq_show` prints it.
+    static let header = Array(
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n".utf8
+    )
+    /// About the length of an IPv6 row, to reserve the printed table's room in one go.
+    static let typicalLength = 180
+    static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    /// Appends the row in slot `slot` (`%4d: %08X:%04X %08X:%04X %02X %08X:%08X 00:00000000 00000000 %5u
+    /// 0 %lu ...`, the timer fields zero).
+    static func append(
+        _ entry: TCPSocketEntry,
+        slot: Int,
+        byteOrder: ProcNetTCPParser.ByteOrder,
+        to row: inout [UInt8]
+    ) {
+        Self.appendDecimal(UInt64(slot), width: 4, to: &row)
+        row += ": ".utf8
+        Self.appendEndpoint(entry.local, byteOrder: byteOrder, to: &row)
+        row.append(UInt8(ascii: " "))
+        Self.appendEndpoint(entry.remote, byteOrder: byteOrder, to: &row)
+        row.append(UInt8(ascii: " "))
+        Self.appendHex(UInt64(entry.state.rawValue), digits: 2, to: &row)
+        row.append(UInt8(ascii: " "))
+        Self.appendHex(UInt64(entry.transmitQueue), digits: 8, to: &row)
+        row.append(UInt8(ascii: ":"))
+        Self.appendHex(UInt64(entry.receiveQueue), digits: 8, to: &row)
+        row += " 00:00000000 00000000 ".utf8
+        Self.appendDecimal(UInt64(entry.uid), width: 5, to: &row)
+        row += "        0 ".utf8
+        Self.appendDecimal(entry.inode, width: 0, to: &row)
+        row += " 1 0000000000000000 100 0 0 10 0\n".utf8
     }
 
     /// The address as the kernel prints it: 32-bit words of network-order bytes, each printed as a number in
     /// the kernel's byte order; then the port as 4 hex digits.
-    static func endpoint(_ endpoint: TCPEndpoint, byteOrder: ProcNetTCPParser.ByteOrder) -> String {
+    static func appendEndpoint(_ endpoint: TCPEndpoint, byteOrder: ProcNetTCPParser.ByteOrder, to row: inout [UInt8]) {
         let bytes = endpoint.address.bytes
-        var text = ""
         var start = 0
         while start + 4 <= bytes.count {
-            let word = bytes[start..<start + 4]
-            let ordered = byteOrder == .littleEndian ? Array(word.reversed()) : Array(word)
-            text += ordered.map { Self.hex(UInt64($0), digits: 2) }.joined()
+            for offset in 0..<4 {
+                let byte = bytes[start + (byteOrder == .littleEndian ? 3 - offset : offset)]
+                Self.appendHex(UInt64(byte), digits: 2, to: &row)
+            }
             start += 4
         }
-        return text + ":" + Self.hex(UInt64(endpoint.port), digits: 4)
+        row.append(UInt8(ascii: ":"))
+        Self.appendHex(UInt64(endpoint.port), digits: 4, to: &row)
     }
 
-    static func hex(_ value: UInt64, digits: Int) -> String {
-        let text = String(value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, digits - text.count)) + text
+    /// `value` in upper-case hex, zero-padded to at least `digits` digits (`%0*X`).
+    static func appendHex(_ value: UInt64, digits: Int, to row: inout [UInt8]) {
+        var count = 1
+        while count < 16, value >> UInt64(4 * count) != 0 { count += 1 }
+        for _ in count..<max(count, digits) { row.append(UInt8(ascii: "0")) }
+        for position in (0..<count).reversed() {
+            row.append(Self.hexDigits[Int(truncatingIfNeeded: (value >> UInt64(4 * position)) & 0xF)])
+        }
     }
 
-    static func padded(_ text: String, to width: Int) -> String {
-        String(repeating: " ", count: max(0, width - text.count)) + text
+    /// `value` in decimal, right-aligned in `width` columns with spaces (`%*u`).
+    static func appendDecimal(_ value: UInt64, width: Int, to row: inout [UInt8]) {
+        var divisor: UInt64 = 1
+        var count = 1
+        while count < 20, value / divisor >= 10 {
+            divisor *= 10
+            count += 1
+        }
+        for _ in count..<max(count, width) { row.append(UInt8(ascii: " ")) }
+        while divisor > 0 {
+            row.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / divisor % 10))
+            divisor /= 10
+        }
     }
 }

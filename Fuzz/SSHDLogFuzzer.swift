@@ -25,15 +25,16 @@ public func sshdLogFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int)
     let chunkSize = Int(control >> 3) + 1
     let parser = SSHDLogParser(framing: framing, classicYear: year)
     // The owned path takes a String, which repairs invalid UTF-8; both paths read the repaired bytes.
-    let text = String(decoding: UnsafeBufferPointer(start: data + 1, count: size - 1), as: UTF8.self)
-    let bytes = Array(text.utf8)
+    var text = String(decoding: UnsafeBufferPointer(start: data + 1, count: size - 1), as: UTF8.self)
     let file = "auth.log"
 
     let owned = parser.parse(text, file: file)
-    FuzzCheck.requireLines(of: owned.diagnostics, within: FuzzCheck.lineCount(bytes), file: file, "sshd log")
+    let lineCount = text.withUTF8 { FuzzCheck.lineCount($0) }
+    FuzzCheck.requireLines(of: owned.diagnostics, within: lineCount, file: file, "sshd log")
     FuzzCheck.requireOrdered(owned.diagnostics, "sshd log")
 
     var streamed: [SSHDLogEvent] = []
+    streamed.reserveCapacity(owned.value.count)
     var streamedDiagnostics: [ParseDiagnostic] = []
     var event = SSHDLogEvent(kind: .other)
     var splitter = LineSplitter()
@@ -48,7 +49,6 @@ public func sshdLogFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int)
                 "parse(line:) and parse(line:into:) disagree on line \(lineNumber)"
             )
             streamed.append(event)
-            SSHDLogRendering.check(event)
         case .otherProgram:
             FuzzCheck.require(
                 single == .otherProgram,
@@ -61,7 +61,7 @@ public func sshdLogFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int)
             }
         }
     }
-    bytes.withUnsafeBufferPointer { buffer in
+    text.withUTF8 { buffer in
         var start = 0
         while start < buffer.count {
             let end = min(start + chunkSize, buffer.count)
@@ -72,30 +72,45 @@ public func sshdLogFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int)
     }
     FuzzCheck.require(streamed == owned.value, "streamed and owned events differ")
     FuzzCheck.require(streamedDiagnostics == owned.diagnostics, "streamed and owned diagnostics differ")
+    // Every event once, through two writers reused from event to event instead of two new ones per event.
+    var rendering = SSHDLogRendering()
+    for event in streamed {
+        rendering.check(event)
+    }
     return 0
 }
 
-/// Checks of the two renderings of an event.
-enum SSHDLogRendering {
-    static func check(_ event: SSHDLogEvent) {
-        var json = ByteWriter(capacity: 512)
-        event.appendJSONLine(to: &json)
-        let line = json.bytes
+/// Checks of the two renderings of an event, with one JSON and one text buffer reused from event to event.
+struct SSHDLogRendering: ~Copyable {
+    /// The JSON line of the event being checked.
+    private var json = ByteWriter(capacity: 512)
+    /// The text line of the event being checked.
+    private var text = ByteWriter(capacity: 512)
+
+    /// Renders `event` both ways and checks each line.
+    mutating func check(_ event: SSHDLogEvent) {
+        self.json.removeAll()
+        event.appendJSONLine(to: &self.json)
+        let line = self.json.bytes
         FuzzCheck.require(line.last == UInt8(ascii: "\n"), "JSON line does not end in a newline")
         FuzzCheck.require(line.dropLast().allSatisfy { $0 >= 0x20 }, "JSON line holds a raw control character")
-        // The project's own strict JSON reader must accept the line and find the event's kind in it.
-        let read = JSONReader.read(Array(line.dropLast()))
+        // The project's own strict JSON reader must accept the line and find the event's kind in it. The final
+        // newline is JSON whitespace after the document, and the check above allows no other, so the line is
+        // read as it is rather than copied without it.
+        let read = JSONReader.read(line)
         FuzzCheck.require(read.diagnostics.isEmpty, "JSON line is not valid JSON: \(read.diagnostics)")
         FuzzCheck.require(
             read.value?["kind"]?.stringValue == event.kind.rawValue,
             "JSON line does not carry the kind \(event.kind.rawValue)"
         )
-        var text = ByteWriter(capacity: 512)
-        event.appendTextLine(to: &text)
-        FuzzCheck.require(text.bytes.last == UInt8(ascii: "\n"), "text line does not end in a newline")
-        FuzzCheck.require(
-            text.bytes.dropLast().allSatisfy { $0 >= 0x20 && $0 != 0x7F },
-            "text line holds a raw control character"
-        )
+        self.text.removeAll()
+        event.appendTextLine(to: &self.text)
+        self.text.withUnsafeBytes { text in
+            FuzzCheck.require(text.last == UInt8(ascii: "\n"), "text line does not end in a newline")
+            FuzzCheck.require(
+                text.dropLast().allSatisfy { $0 >= 0x20 && $0 != 0x7F },
+                "text line holds a raw control character"
+            )
+        }
     }
 }
