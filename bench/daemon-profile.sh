@@ -54,15 +54,19 @@ fi
 inside "systemd-sysusers && journalctl --update-catalog && systemctl daemon-reload && systemctl restart systemd-journald && systemctl enable --now sshd-auditor" >&2
 sleep 3
 
-# The daemon's PID as the host sees it (the sandbox's MainPID is in its own pid namespace), into host_pid.
+# The daemon's PID as the host sees it (the sandbox's MainPID is in its own pid namespace), into host_pid. Only
+# a process in this sandbox's pid namespace counts: another sandbox on the machine (a test, another engineer's
+# run) has its own daemon with the same inner PID.
 find_host_pid() {
-    local inner status
+    local inner status candidate
     inner=$(inside "systemctl show -p MainPID --value sshd-auditor")
     host_pid=""
     for status in /proc/[0-9]*/status; do
+        candidate=$(basename "$(dirname "$status")")
         if awk -v inner="$inner" '/^NSpid:/ { exit !($NF == inner && NF == 3) }' "$status" 2>/dev/null &&
-            [ "$(awk '/^Name:/ { print $2 }' "$status")" = sshd-auditor ]; then
-            host_pid=$(basename "$(dirname "$status")")
+            [ "$(awk '/^Name:/ { print $2 }' "$status")" = sshd-auditor ] &&
+            [ "$(readlink "/proc/$candidate/ns/pid")" = "$(readlink "/proc/$pid/ns/pid")" ]; then
+            host_pid=$candidate
             break
         fi
     done
