@@ -15,7 +15,9 @@
 #   3. latency: TRIALS x `systemctl stop ssh` and TRIALS x `kill -9` of sshd's MainPID, to the sshd-down raised
 #      entry; TRIALS x a burst of 10 failed passwords from one new address (logger -t sshd), from the last
 #      line to the auth-failure-burst raised entry;
-#   4. the same idle window and log burst trials with LogSource=file (an empty /var/log/auth.log).
+#   4. the same idle window and log burst trials with LogSource=file (an empty /var/log/auth.log);
+#   with FLOOD=1, after each idle window, WINDOW s of RATE sshd lines/s (bench/flood.py, as bench/daemon.sh
+#   floods) into the journal (logger -t sshd) and into auth.log, measured the same way.
 # Each idle row gives the daemon's CPU three ways: utime+stime from /proc/PID/stat (10 ms ticks, what
 # bench/daemon.sh reports), `perf stat` task-clock (ns, all threads; when perf is installed), and the
 # context switches perf counts (each one a wake-up of some thread of the daemon), with `sshd -t` children
@@ -32,6 +34,7 @@ catalog="$repo/systemd/sshd-auditor.catalog"
 binary="$repo/.build/release/sshd-auditor"
 window="${WINDOW:-60}"
 trials="${TRIALS:-5}"
+rate="${RATE:-5000}"
 limit="${LIMIT:-900}"
 clock_ticks=$(getconf CLK_TCK)
 
@@ -114,9 +117,9 @@ host_pid_of() {
 # "utime+stime cutime+cstime" in ticks for host PID $1.
 ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13, $14 + $15 }' "/proc/$1/stat"; }
 
-# One idle row: WINDOW s of nothing, measured.
+# One row: WINDOW s of nothing, or of the command $2 (run on the host while perf counts), measured.
 idle_row() {
-    local label="$1" inner host before after start_ns end_ns perf_out task_ms switches
+    local label="$1" load="${2:-sleep $window}" inner host before after start_ns end_ns perf_out task_ms switches
     sleep 5
     inner=$(inside "systemctl show -p MainPID --value sshd-auditor")
     host=$(host_pid_of "$inner")
@@ -124,9 +127,9 @@ idle_row() {
     before=$(ticks "$host")
     start_ns=$(date +%s%N)
     if command -v perf >/dev/null; then
-        perf_out=$(perf stat -x, -e task-clock,context-switches -p "$host" -- sleep "$window" 2>&1 >/dev/null || true)
+        perf_out=$(perf stat -x, -e task-clock,context-switches -p "$host" -- bash -c "$load" 2>&1 >/dev/null || true)
     else
-        sleep "$window"
+        bash -c "$load"
         perf_out=""
     fi
     end_ns=$(date +%s%N)
@@ -198,6 +201,10 @@ wait_active sshd-auditor
 
 say "Idle, sshd's log in the journal: $window s"
 idle_row "journal"
+if [ "${FLOOD:-0}" = 1 ]; then
+    say "Flood, journal: $window s at $rate lines/s"
+    idle_row "flood, journal" "python3 '$repo/bench/flood.py' --rate $rate --seconds $window --format message - | nsenter -t $pid -a -r -w logger -t sshd"
+fi
 if [ "$trials" -gt 0 ]; then
     say "Latency, $trials trials each"
     latency_trials stop "$work/lat-stop"
@@ -210,13 +217,17 @@ inside ": >/var/log/auth.log && chgrp adm /var/log/auth.log && chmod 0640 /var/l
 inside "printf '[Sources]\nLogSource=file\n' >/etc/sshd-auditor.conf.d/bench-file.conf && systemctl restart sshd-auditor"
 wait_active sshd-auditor
 idle_row "auth.log"
+if [ "${FLOOD:-0}" = 1 ]; then
+    say "Flood, auth.log: $window s at $rate lines/s"
+    idle_row "flood, auth.log" "python3 '$repo/bench/flood.py' --rate $rate --seconds $window --format syslog /proc/$pid/root/var/log/auth.log"
+fi
 [ "$trials" -eq 0 ] || latency_trials burst-file "$work/lat-burst-file"
 
 echo
 echo "sshd-auditor at rest, commit $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- Sources systemd config || echo '+changes'), $(date -u '+%Y-%m-%d %H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -z "${SETUP:-}" ] || echo "SETUP: $SETUP"
 echo
-echo "| log source | window s | CPU % (ticks) | +children % | CPU % (perf task-clock) | CPU ms/min (perf) | context switches/min |"
+echo "| log source (and load) | window s | CPU % (ticks) | +children % | CPU % (perf task-clock) | CPU ms/min (perf) | context switches/min |"
 echo "|---|---|---|---|---|---|---|"
 cat "$work/idle"
 if [ "$trials" -gt 0 ]; then

@@ -39,6 +39,9 @@ public final class JournalReader {
     /// Set by ``seek(after:)`` when the cursor's own entry is gone: the reader already stands on the first
     /// entry to return, so the next ``next()`` must not advance again.
     private var standsOnUnreadEntry = false
+    /// Whether ``pollDescriptor()`` set up the inotify watches: ``reopen(after:)`` sets them up on the new
+    /// handle at once.
+    private var isWatched = false
 
     /// Opens the journal.
     ///
@@ -78,13 +81,17 @@ public final class JournalReader {
     /// Why: sd-journal maps the journal files in 8 MiB windows and keeps them mapped while the handle is open,
     /// so every page it read stays in the process's resident set; reading a flood of entries makes that grow
     /// by the size of the journal written. Closing the handle unmaps them. The new handle has a new file
-    /// descriptor (`sd_journal_get_fd(3)`) and `wait(timeout:)` watches the files afresh.
+    /// descriptor (`sd_journal_get_fd(3)`) and `wait(timeout:)` watches the files afresh. When the old one was
+    /// watched (``pollDescriptor()``), the new one's watches are set up before it reads anything, so a change
+    /// after the reopening is announced on the new descriptor; a change between the old handle's last read and
+    /// that moment is announced by neither, so read once more after a reopening.
     ///
-    /// The corresponding C functions are `sd_journal_open(3)` and `sd_journal_close(3)`.
+    /// The corresponding C functions are `sd_journal_open(3)`, `sd_journal_get_fd(3)` and `sd_journal_close(3)`.
     public func reopen(after cursor: String) throws(SystemdError) {
         let old = (journal: self.journal, standsOnUnreadEntry: self.standsOnUnreadEntry)
         self.journal = try Self.open(self.source)
         do {
+            if self.isWatched { try check("sd_journal_get_fd") { sd_journal_get_fd(self.journal) } }
             try self.setMatches(anyOf: self.matches)
             try self.seek(after: cursor)
         } catch {
@@ -270,7 +277,9 @@ public final class JournalReader {
     ///
     /// The corresponding C function is `sd_journal_get_fd(3)`.
     public func pollDescriptor() throws(SystemdError) -> CInt {
-        try check("sd_journal_get_fd") { sd_journal_get_fd(self.journal) }
+        let descriptor = try check("sd_journal_get_fd") { sd_journal_get_fd(self.journal) }
+        self.isWatched = true
+        return descriptor
     }
 
     /// The `poll(2)` events to wait for on ``pollDescriptor()``.

@@ -82,6 +82,31 @@ struct LogSourcesJournalEventSourceTests {
         #expect(try source.readNewEvents(limit: 100).isEmpty)
     }
 
+    @Test("a reopened journal watches at once: a line between the reopening and the next wait is announced")
+    func readinessAcrossReopen() throws {
+        guard let sandbox = try bootSandboxForTest() else { return }
+        defer { try? sandbox.powerOff() }
+        let source = try JournalEventSource(source: .osRoot(sandbox.root), stateFilePath: nil, entriesPerOpen: 2)
+        _ = source.readiness()
+        #expect(try source.readNewEvents(limit: 100).isEmpty)
+        let base = Int.random(in: 20_000...50_000)
+        for port in base..<(base + 2) {
+            try Self.log(sandbox, tag: "sshd", "Connection closed by 192.0.2.5 port \(port) [preauth]")
+        }
+        // Two entries: the journal is reopened after them, and one more read is asked for.
+        #expect(try source.readNewEvents(limit: 100).map(\.port) == [base, base + 1])
+        #expect(source.hasPendingInput)
+        // Written after the reopening, and announced by journald (its post-change timer: 250 ms, give or take
+        // its accuracy) before the daemon asks for the descriptor to wait on again: only watches set up by the
+        // reopening itself see it.
+        try Self.log(sandbox, tag: "sshd", "Connection closed by 192.0.2.5 port \(base + 2) [preauth]")
+        Thread.sleep(forTimeInterval: 1)
+        let readiness = source.readiness()
+        #expect(LogSourcesReadinessTests.isReady(readiness, within: .seconds(2)))
+        #expect(try source.readNewEvents(limit: 100).map(\.port) == [base + 2])
+        #expect(!source.hasPendingInput)
+    }
+
     @Test("a corrupt or missing cursor file starts at the tail: no old history, then every new line")
     func corruptCursor() throws {
         guard let sandbox = try bootSandboxForTest() else { return }

@@ -96,6 +96,12 @@ public actor Auditor {
         }
     }
 
+    deinit {
+        // The watcher polls a descriptor the log source owns: it stops before the source can close it (stored
+        // properties go in declaration order, the source first).
+        self.logWatcher?.stop()
+    }
+
     /// Replaces the configuration (SIGHUP). The log position and the raised alerts carry over.
     public func reload(_ configuration: AuditorConfiguration) {
         let logChanged =

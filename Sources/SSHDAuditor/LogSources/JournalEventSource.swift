@@ -140,7 +140,11 @@ public final class JournalEventSource: SSHDLogEventSource {
         if self.entriesSinceOpen >= self.entriesPerOpen, let batchCursor {
             // A failure keeps the open journal (and its mappings) for another round: reading goes on either way.
             self.entriesSinceOpen = 0
-            try? self.reader.reopen(after: batchCursor)
+            if (try? self.reader.reopen(after: batchCursor)) != nil {
+                // A line appended after this batch's last entry and before the new handle's inotify watches were
+                // set up is announced by neither handle's descriptor: ask for one more read, from the new handle.
+                self.hasPendingInput = true
+            }
         }
         return events
     }
@@ -156,7 +160,6 @@ public final class JournalEventSource: SSHDLogEventSource {
             )
         }
     }
-
 
     /// The journal's inotify descriptor (`sd_journal_get_fd(3)`), with the events and timeout libsystemd asks
     /// for. Any change to the journal files makes it ready, sshd's entries or not: a read then finds nothing
