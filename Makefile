@@ -28,9 +28,12 @@ build: deps
 
 # What goes into the sandbox and into packages: Swift runtime linked in, needs only libc and libsystemd0.
 # --product: a plain `swift build -c release` also builds Tests/TestSupport, which imports Testing and does
-# not build in release.
+# not build in release. -function-sections for the dependencies too (Package.swift can only set it for this
+# package's targets), so that the link can order their hot functions as well (link/README.md).
+# RELEASE_FLAGS: extra flags, e.g. a link map for scripts/order-file.sh.
+RELEASE_FLAGS ?=
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib --product sshd-auditor
+	$(SWIFT) build -c release --static-swift-stdlib --product sshd-auditor -Xswiftc -Xfrontend -Xswiftc -function-sections $(RELEASE_FLAGS)
 
 # Every test. The CLI and sandbox tests run the release binary, the one that gets installed. The fuzz targets
 # are compiled first, short of code generation (seconds), so a harness an API change breaks fails here.

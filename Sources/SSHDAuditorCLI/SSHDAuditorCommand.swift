@@ -1,7 +1,7 @@
 import ArgumentParser
 
-/// `sshd-auditor`: watches the OpenSSH server and explains why SSH is (or is not) healthy.
-@main
+/// `sshd-auditor`: watches the OpenSSH server and explains why SSH is (or is not) healthy. The root command;
+/// ``SSHDAuditorMain`` runs it.
 struct SSHDAuditorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sshd-auditor",
