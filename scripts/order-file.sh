@@ -9,9 +9,11 @@
 # What it records, in the real-systemd sandbox (scripts/sandbox.sh), with scripts/covtrace.c (a one-shot
 # breakpoint on every function, so code that runs once at start-up counts as much as the loop):
 #   1. the installed unit for WINDOW s (default 30), its ExecStart wrapped in covtrace by a drop-in (which also
-#      lifts the system call filter: the unit rightly forbids ptrace): start-up, the first cycles, sshd's log
-#      lines through the journal, `systemctl restart ssh` (D-Bus signals), a reload, then idle polls;
-#   2. meanwhile `status` (from the daemon's file), `status --json` and `--help`, run as root.
+#      lifts the system call filter: the unit rightly forbids ptrace): start-up, the first cycles, failed
+#      logins in the journal, sshd stopped, started and killed (alerts raised and resolved), a reload, idle
+#      polls; meanwhile `status` (from the daemon's file), `status --json` and `--help`, run as root;
+#   2. the same unit with LogSource=file and `run --poll-only`: auth.log lines, sshd stopped and started.
+# Together they cover what bench/daemon.sh puts the daemon through before it measures the idle footprint.
 # The file lists the daemon's functions first, then the commands'. A name defined in several objects (local
 # helpers such as outlined value witnesses) is left out when one of them sits in an input section larger than
 # 64 KiB (the static runtime's unsplit .text, a dependency's file): lld moves every section holding a symbol
@@ -75,43 +77,60 @@ bash scripts/sandbox.sh install "$pid" "$work/covtrace" /usr/local/libexec/covtr
 inside "cat >/usr/local/libexec/covtrace-functions && chmod 0644 /usr/local/libexec/covtrace-functions" <"$work/functions"
 inside "systemd-sysusers && journalctl --update-catalog && systemctl restart ssh"
 
-say "Recording the daemon for $window s (log lines, an ssh restart, a reload), and the commands"
-inside "mkdir -p /run/systemd/system/sshd-auditor.service.d && cat >/run/systemd/system/sshd-auditor.service.d/covtrace.conf" <<CONF
+# Runs the installed unit under covtrace for WINDOW s with ExecStart's arguments "$2", while "$3" (shell
+# commands, run inside) exercises it; the functions it ran go to $work/$1.hits.
+record() {
+    local name="$1" arguments="$2" exercise="$3"
+    inside "mkdir -p /run/systemd/system/sshd-auditor.service.d && cat >/run/systemd/system/sshd-auditor.service.d/covtrace.conf" <<CONF
 [Service]
 ExecStart=
-ExecStart=/usr/local/libexec/covtrace /var/lib/sshd-auditor/daemon.hits /usr/local/libexec/covtrace-functions /usr/bin/sshd-auditor -- /usr/bin/sshd-auditor run
+ExecStart=/usr/local/libexec/covtrace /var/lib/sshd-auditor/$name.hits /usr/local/libexec/covtrace-functions /usr/bin/sshd-auditor -- /usr/bin/sshd-auditor $arguments
 Environment=COVTRACE_SECONDS=$window
 NotifyAccess=all
 SystemCallFilter=
 WatchdogSec=0
 CONF
-inside "systemctl daemon-reload && systemctl start sshd-auditor"
-sleep 5
-inside 'for i in 1 2 3 4 5; do logger -t sshd -p auth.info "Failed password for invalid user admin from 203.0.113.$i port 4242$i ssh2"; done'
-inside "logger -t sshd -p auth.info 'Accepted publickey for root from 198.51.100.7 port 50000 ssh2: ED25519 SHA256:x'"
-sleep 2
-inside "systemctl restart ssh"
-sleep 2
-inside "systemctl reload sshd-auditor"
-sleep 2
+    inside "systemctl daemon-reload && systemctl start sshd-auditor"
+    sleep 5
+    inside "$exercise"
+    # covtrace ends the daemon after WINDOW s, and the unit goes inactive.
+    for _ in $(seq 1 $((window * 10 + 100))); do
+        [ "$(inside "systemctl is-active sshd-auditor" || true)" = active ] || break
+        sleep 0.1
+    done
+    [ -s "/proc/$pid/root/var/lib/sshd-auditor/$name.hits" ] || die "the traced daemon ($name) recorded nothing"
+    cp "/proc/$pid/root/var/lib/sshd-auditor/$name.hits" "$work/$name.hits"
+    echo "    $name: $(wc -l <"$work/$name.hits") functions" >&2
+}
 trace() { echo "/usr/local/libexec/covtrace /var/tmp/$1.hits /usr/local/libexec/covtrace-functions /usr/bin/sshd-auditor -- /usr/bin/sshd-auditor"; }
-inside "$(trace status) status" >/dev/null 2>&1 || true
-inside "$(trace status-json) status --json" >/dev/null 2>&1 || true
-inside "$(trace help) --help" >/dev/null 2>&1 || true
-# covtrace ends the daemon after WINDOW s, and the unit goes inactive.
-for _ in $(seq 1 $((window * 10 + 100))); do
-    [ "$(inside "systemctl is-active sshd-auditor" || true)" = active ] || break
-    sleep 0.1
-done
-inside "journalctl -u sshd-auditor -o cat | grep '^covtrace'" | sed 's/^/    /' >&2 || true
-[ -s "/proc/$pid/root/var/lib/sshd-auditor/daemon.hits" ] || die "the traced daemon recorded nothing"
-cp "/proc/$pid/root/var/lib/sshd-auditor/daemon.hits" "$work/daemon.hits"
+
+# What bench/daemon.sh puts the daemon through before it measures: failed logins (an auth-failure burst),
+# sshd stopped and started (sshd-down raised and resolved), sshd killed, a reload; the commands meanwhile.
+say "Recording the daemon with sshd's log in the journal, $window s"
+# A drop-in as administrators write them (and bench/daemon.sh does): time spans and lists to parse.
+inside "mkdir -p /etc/sshd-auditor.conf.d && printf '[Alerts]\nReraiseInterval=5min\n[Daemon]\nPollInterval=30s\n[Checks]\nDisable=\n' >/etc/sshd-auditor.conf.d/order-file.conf"
+record journal run '
+    for i in $(seq 1 12); do logger -t sshd -p auth.info "Failed password for invalid user admin from 203.0.113.9 port 4242$i ssh2"; done
+    logger -t sshd -p auth.info "Accepted publickey for root from 198.51.100.7 port 50000 ssh2: ED25519 SHA256:x"
+    sleep 2; systemctl stop ssh; sleep 2; systemctl start ssh; sleep 2
+    kill -9 "$(systemctl show -p MainPID --value ssh)"; sleep 2; systemctl reset-failed ssh; systemctl start ssh; sleep 2
+    systemctl reload sshd-auditor; sleep 2
+    '"$(trace status) status >/dev/null 2>&1; $(trace status-json) status --json >/dev/null 2>&1; $(trace help) --help >/dev/null 2>&1"'
+    '
+# The same with sshd's log in auth.log and only the poll timer (bench/daemon.sh's other configurations).
+say "Recording the daemon with sshd's log in /var/log/auth.log and --poll-only, $window s"
+inside ": >/var/log/auth.log && chgrp adm /var/log/auth.log && chmod 0640 /var/log/auth.log"
+inside "printf '[Sources]\nLogSource=file\n' >>/etc/sshd-auditor.conf.d/order-file.conf"
+record file "run --poll-only" '
+    for i in $(seq 1 12); do echo "$(date "+%b %e %T") sandbox sshd[4242]: Failed password for invalid user admin from 203.0.113.9 port 4242$i ssh2" >>/var/log/auth.log; done
+    sleep 2; systemctl stop ssh; sleep 6; systemctl start ssh; sleep 6
+    '
 for name in status status-json help; do
     cp "/proc/$pid/root/var/tmp/$name.hits" "$work/$name.hits"
 done
 
 say "Writing ${order#"$repo"/}"
-cat "$work/daemon.hits" "$work/status.hits" "$work/status-json.hits" "$work/help.hits" >"$work/hits"
+cat "$work/journal.hits" "$work/file.hits" "$work/status.hits" "$work/status-json.hits" "$work/help.hits" >"$work/hits"
 # The names in first-run order, less those lld would turn into a cold drag. In lld's map an input section's
 # line names its file and "(section)" after a colon, with its size in hex in the third column; the symbols
 # it defines follow, five columns, the name last. A section larger than 64 KiB that holds a name defined only
