@@ -30,6 +30,9 @@ extension JSONValue {
 }
 
 /// The state of one ``JSONValue/prettyPrinted(escapingSlashes:)`` call.
+///
+/// status.json under a flood of failed logins holds thousands of findings, written every cycle: strings that
+/// need no escape are copied whole, and members already in order (as the callers build them) are not sorted.
 private struct PrettyWriter {
     let escapingSlashes: Bool
     var bytes: [UInt8] = []
@@ -43,73 +46,92 @@ private struct PrettyWriter {
         switch value {
         case .null: self.append("null")
         case .bool(let flag): self.append(flag ? "true" : "false")
-        case .integer(let number): self.append(String(number))
+        case .integer(let number): self.bytes.append(contentsOf: String(number).utf8)
         case .double(let number):
             guard number.isFinite else { throw JSONValue.NonFiniteNumber(value: number) }
             var text = number.description
             if text.hasSuffix(".0") { text.removeLast(2) }
-            self.append(text)
+            self.bytes.append(contentsOf: text.utf8)
         case .string(let text): self.writeString(text)
         case .array(let elements):
-            self.bytes.append(UInt8(ascii: "["))
-            self.bytes.append(UInt8(ascii: "\n"))
+            self.append("[\n")
             for (index, element) in elements.enumerated() {
                 if index > 0 { self.append(",\n") }
                 self.writeIndent(indent + 1)
                 try self.write(element, indent: indent + 1)
             }
-            self.bytes.append(UInt8(ascii: "\n"))
+            self.append("\n")
             self.writeIndent(indent)
-            self.bytes.append(UInt8(ascii: "]"))
+            self.append("]")
         case .object(let members):
-            self.bytes.append(UInt8(ascii: "{"))
-            self.bytes.append(UInt8(ascii: "\n"))
-            // A stable sort: members with the same key (which JSONEncoder never writes) keep their order.
-            let sorted = members.enumerated().sorted { left, right in
-                if left.element.key == right.element.key { return left.offset < right.offset }
-                return left.element.key.utf8.lexicographicallyPrecedes(right.element.key.utf8)
-            }
-            for (index, member) in sorted.map(\.element).enumerated() {
+            self.append("{\n")
+            for (index, member) in Self.sorted(members).enumerated() {
                 if index > 0 { self.append(",\n") }
                 self.writeIndent(indent + 1)
                 self.writeString(member.key)
                 self.append(" : ")
                 try self.write(member.value, indent: indent + 1)
             }
-            self.bytes.append(UInt8(ascii: "\n"))
+            self.append("\n")
             self.writeIndent(indent)
-            self.bytes.append(UInt8(ascii: "}"))
+            self.append("}")
         }
     }
 
-    mutating func append(_ text: String) {
-        self.bytes.append(contentsOf: text.utf8)
+    /// The members by the UTF-8 bytes of their keys; a stable sort, so members with the same key (which
+    /// JSONEncoder never writes) keep their order.
+    static func sorted(_ members: [JSONMember]) -> [JSONMember] {
+        let precedes = { (left: JSONMember, right: JSONMember) in
+            left.key.utf8.lexicographicallyPrecedes(right.key.utf8)
+        }
+        if zip(members, members.dropFirst()).allSatisfy({ !precedes($1, $0) }) { return members }
+        return members.enumerated().sorted { left, right in
+            if precedes(left.element, right.element) { return true }
+            if precedes(right.element, left.element) { return false }
+            return left.offset < right.offset
+        }.map(\.element)
+    }
+
+    mutating func append(_ literal: StaticString) {
+        self.bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     mutating func writeIndent(_ level: Int) {
-        for _ in 0..<level { self.append("  ") }
+        self.bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
     }
 
     mutating func writeString(_ text: String) {
         self.bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): self.append("\\\"")
-            case UInt8(ascii: "\\"): self.append("\\\\")
-            case UInt8(ascii: "/") where self.escapingSlashes: self.append("\\/")
-            case 0x08: self.append("\\b")
-            case 0x0C: self.append("\\f")
-            case UInt8(ascii: "\n"): self.append("\\n")
-            case UInt8(ascii: "\r"): self.append("\\r")
-            case UInt8(ascii: "\t"): self.append("\\t")
-            case 0x00..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                self.append("\\u00")
-                self.bytes.append(hex[Int(byte >> 4)])
-                self.bytes.append(hex[Int(byte & 0x0F)])
-            default: self.bytes.append(byte)
-            }
+        let utf8 = text.utf8
+        if !utf8.contains(where: { self.needsEscape($0) }) {
+            self.bytes.append(contentsOf: utf8)
+        } else {
+            for byte in utf8 { self.writeEscaped(byte) }
         }
         self.bytes.append(UInt8(ascii: "\""))
+    }
+
+    func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+            || (byte == UInt8(ascii: "/") && self.escapingSlashes)
+    }
+
+    mutating func writeEscaped(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): self.append("\\\"")
+        case UInt8(ascii: "\\"): self.append("\\\\")
+        case UInt8(ascii: "/") where self.escapingSlashes: self.append("\\/")
+        case 0x08: self.append("\\b")
+        case 0x0C: self.append("\\f")
+        case UInt8(ascii: "\n"): self.append("\\n")
+        case UInt8(ascii: "\r"): self.append("\\r")
+        case UInt8(ascii: "\t"): self.append("\\t")
+        case 0x00..<0x20:
+            let hex: StaticString = "0123456789abcdef"
+            self.append("\\u00")
+            self.bytes.append(hex.utf8Start[Int(byte >> 4)])
+            self.bytes.append(hex.utf8Start[Int(byte & 0x0F)])
+        default: self.bytes.append(byte)
+        }
     }
 }
