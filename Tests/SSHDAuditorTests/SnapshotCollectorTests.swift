@@ -26,6 +26,43 @@ struct SnapshotCollectorTests {
         return (directory, configuration, counter)
     }
 
+    @Test("a configuration edited while sshd -t runs: its verdict is not reused once the files read as before")
+    func editDuringConfigTest() throws {
+        let (directory, configuration, counter) = try self.fixture()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // An sshd that, on its first run, finds a typo someone saved a moment after the collector read the files,
+        // and rejects it; later runs judge whatever is there.
+        let typo = directory.appendingPathComponent("conf.d/typo.conf").path
+        let mark = directory.appendingPathComponent("edited").path
+        try """
+        #!/bin/sh
+        echo run >> \(counter.path)
+        [ -e \(mark) ] || { : > \(mark); echo 'PermitRootLogin maybe-later' > \(typo); }
+        [ -e \(typo) ] && { echo 'unsupported option "maybe-later"' >&2; exit 255; }
+        exit 0
+
+        """.write(toFile: configuration.sshdBinary, atomically: false, encoding: .utf8)
+        let collector = SnapshotCollector(configuration: configuration)
+        let time = Duration.seconds(1_000_000)
+
+        let first = collector.collect(time: time, service: nil, socket: nil, logWindow: nil)
+        #expect(first.snapshot.configTest?.passed == false)
+        #expect(first.configTestMemo == nil, "the files changed under sshd -t: nothing to reuse")
+
+        // Fixed again at once: the files read exactly as the first collection fingerprinted them.
+        try FileManager.default.removeItem(atPath: typo)
+        let second = collector.collect(
+            time: time + .seconds(5),
+            service: nil,
+            socket: nil,
+            logWindow: nil,
+            previousConfigTest: first.configTestMemo
+        )
+        #expect(self.runs(counter) == 2, "asked again")
+        #expect(second.snapshot.configTest?.passed == true)
+        #expect(second.configTestMemo != nil)
+    }
+
     private func runs(_ counter: URL) -> Int {
         ((try? String(contentsOf: counter, encoding: .utf8)) ?? "").split(separator: "\n").count
     }
