@@ -106,8 +106,10 @@ wait_active() {
 host_pid_of() {
     local inner="$1" status
     for status in /proc/[0-9]*/status; do
+        # In this sandbox's pid namespace: other sandboxes on the machine have a daemon of the same inner PID.
         if awk -v inner="$inner" '/^NSpid:/ { exit !($NF == inner && NF == 3) }' "$status" 2>/dev/null &&
-            [ "$(awk '/^Name:/ { print $2 }' "$status")" = sshd-auditor ]; then
+            [ "$(awk '/^Name:/ { print $2 }' "$status")" = sshd-auditor ] &&
+            [ "$(readlink "$(dirname "$status")/ns/pid")" = "$(readlink "/proc/$pid/ns/pid")" ]; then
             basename "$(dirname "$status")"
             return
         fi
