@@ -26,6 +26,48 @@ struct AlertStateSerializationTests {
         #expect(parsed.value == state)
     }
 
+    @Test("each record is one line of the documented format, percent-encoded where needed")
+    func exactFormat() {
+        var state = AlertState(reraiseInterval: .seconds(30))
+        let down = Finding(
+            check: .sshdDown,
+            severity: .critical,
+            summary: "ssh.service is failed",
+            fields: ["SSHD_UNIT": "ssh.service", "A_NOTE": "100% = x\ty"]
+        )
+        _ = state.update(with: [down], at: .seconds(1.25))
+        #expect(
+            state.serialized() == """
+                sshd-auditor-alert-state 1
+                raised check=sshd-down severity=critical time=1250000000 suppressed=0 subject= \
+                summary=ssh.service%20is%20failed field.A_NOTE=100%25%20%3D%20x%09y field.SSHD_UNIT=ssh.service
+
+                """
+        )
+    }
+
+    @Test("serialize hands over the text of serialized() in chunks of about the size asked for")
+    func chunks() {
+        var state = AlertState(reraiseInterval: .seconds(30))
+        let findings = (0..<2000).map { index in
+            Finding(
+                check: .authFailureBurst,
+                severity: .warning,
+                summary: "\(index) authentication failures from 192.0.2.\(index % 256) in the last 1min",
+                subject: "192.0.\(index / 256).\(index % 256)",
+                fields: ["SSHD_SOURCE_ADDRESS": "192.0.\(index / 256).\(index % 256)", "SSHD_FAILURES": "\(index)"]
+            )
+        }
+        _ = state.update(with: findings, at: .seconds(5))
+        var pieces: [[UInt8]] = []
+        state.serialize(chunkBytes: 4096) { pieces.append(Array($0)) }
+        let whole = Array(state.serialized().utf8)
+        #expect(pieces.joined().elementsEqual(whole))
+        #expect(pieces.count > whole.count / 8192)
+        #expect(pieces.allSatisfy { $0.count < 4096 + 1024 })
+        #expect(AlertState.parse(String(decoding: whole, as: UTF8.self), reraiseInterval: .seconds(30)).value == state)
+    }
+
     @Test("an empty state is just the header")
     func empty() {
         let state = AlertState(reraiseInterval: .seconds(1))

@@ -59,6 +59,49 @@ struct StatusDocumentTests {
         #expect(try document.encoded() == expected)
     }
 
+    @Test("a document of 2,000 findings, written in 4 KiB chunks, is what JSONEncoder wrote and encoded() returns")
+    func streamedInChunks() throws {
+        // What a flood of failed logins puts in status.json every cycle: one finding per source address.
+        let findings = (0..<2000).map { index in
+            let address = index.isMultiple(of: 2) ? "198.51.\(index / 250).\(index % 250)" : "2001:db8::\(index)"
+            return Finding(
+                check: .authFailureBurst,
+                severity: .warning,
+                summary: "\(10 + index % 90) authentication failures from \(address) in the last 1min",
+                subject: address,
+                fields: ["SSHD_SOURCE_ADDRESS": address, "SSHD_FAILURES": "\(10 + index % 90)", "SSHD_WINDOW": "1min"]
+            )
+        }
+        let document = StatusDocument(
+            report: HealthReport(results: [CheckResult(check: .authFailureBurst, findings: findings)]),
+            time: .milliseconds(1_763_764_455_123),
+            pid: 4711,
+            pollInterval: .seconds(30),
+            unit: "ssh.service",
+            logSource: "journal",
+            problems: []
+        )
+        var chunks: [[UInt8]] = []
+        try document.write(chunkBytes: 4096) { chunks.append(Array($0)) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let expected = Array(try encoder.encode(FoundationStatusDocument(document))) + Array("\n".utf8)
+        #expect(chunks.joined().elementsEqual(expected))
+        #expect(try document.encoded() == String(decoding: expected, as: UTF8.self))
+        // A chunk is handed on once it reaches 4 KiB, so none is much larger than that plus one finding.
+        #expect(chunks.count > expected.count / 8192)
+        #expect(chunks.allSatisfy { $0.count < 4096 + 1024 }, "\(chunks.map(\.count).max() ?? 0)")
+    }
+
+    @Test("a time that JSON cannot spell is refused before anything is written", arguments: [Double.nan, .infinity])
+    func nonFiniteWritesNothing(time: Double) {
+        var document = Self.sample()
+        document.time = time
+        var written = 0
+        #expect(throws: JSONValue.NonFiniteNumber.self) { try document.write { written += $0.count } }
+        #expect(written == 0)
+    }
+
     @Test("decode reads what encoded() and JSONEncoder wrote back into the same document")
     func roundTrip() throws {
         let document = Self.sample()

@@ -15,32 +15,58 @@ extension AlertState {
 
     /// The state as text, records in key order, ending with a newline.
     public func serialized() -> String {
-        var out = Self.serializationHeader + "\n"
+        var text: [UInt8] = []
+        self.serialize { text.append(contentsOf: $0) }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Hands the text of ``serialized()`` to `output` in pieces of about `chunkBytes` bytes, as it is written.
+    ///
+    /// The daemon saves its state at every transition; after a flood of failed logins that is thousands of
+    /// records, rewritten whenever one address crosses the threshold. Written straight into one small buffer,
+    /// with no string per token or line, a save costs a fraction of what building the text did, and no
+    /// allocation the size of the file.
+    public func serialize<E: Error>(
+        chunkBytes: Int = 1 << 16,
+        to output: (UnsafeRawBufferPointer) throws(E) -> Void
+    ) throws(E) {
+        var writer = ByteWriter(capacity: chunkBytes + 1024)
+        writer.append(Self.serializationHeader)
+        writer.append(UInt8(ascii: "\n"))
         for key in self.records.keys.sorted() {
             guard let record = self.records[key] else { continue }
-            let (phase, time): (String, Duration) =
+            let (phase, time): (StaticString, Duration) =
                 switch record.phase {
                 case .raised(let since): ("raised", since)
                 case .held(let resolvedAt): ("held", resolvedAt)
                 case .resolved(let at): ("resolved", at)
                 }
-            var tokens = [
-                phase,
-                "check=\(key.check.rawValue)",
-                "severity=\(record.finding.severity.rawValue)",
-                "time=\(Self.nanoseconds(time))",
-                "suppressed=\(record.suppressedRaises)",
-                "subject=\(Self.percentEncoded(key.subject))",
-                "summary=\(Self.percentEncoded(record.finding.summary))",
-            ]
+            writer.append(phase)
+            writer.append(" check=")
+            writer.append(key.check.rawValue)
+            writer.append(" severity=")
+            writer.append(record.finding.severity.rawValue)
+            writer.append(" time=")
+            writer.appendDecimal(Int(Self.nanoseconds(time)))
+            writer.append(" suppressed=")
+            writer.appendDecimal(record.suppressedRaises)
+            writer.append(" subject=")
+            Self.appendPercentEncoded(key.subject, to: &writer)
+            writer.append(" summary=")
+            Self.appendPercentEncoded(record.finding.summary, to: &writer)
             for name in record.finding.fields.keys.sorted() {
-                tokens.append(
-                    "field.\(Self.percentEncoded(name))=\(Self.percentEncoded(record.finding.fields[name] ?? ""))"
-                )
+                writer.append(" field.")
+                Self.appendPercentEncoded(name, to: &writer)
+                writer.append(UInt8(ascii: "="))
+                Self.appendPercentEncoded(record.finding.fields[name] ?? "", to: &writer)
             }
-            out += tokens.joined(separator: " ") + "\n"
+            writer.append(UInt8(ascii: "\n"))
+            if writer.count >= chunkBytes {
+                try writer.withUnsafeBytes(output)
+                writer.removeAll()
+            }
         }
-        return out
+        try writer.withUnsafeBytes(output)
     }
 
     /// Reads text written by ``serialized()``. Bad lines become diagnostics and are left out; an unknown
@@ -123,20 +149,20 @@ extension AlertState {
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 
-    private static func percentEncoded(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        let hex = Array("0123456789ABCDEF".utf8)
-        for byte in text.utf8 {
-            if byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "%") || byte == UInt8(ascii: "=") {
-                bytes.append(UInt8(ascii: "%"))
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0x0F)])
-            } else {
-                bytes.append(byte)
+    /// `text` with `%`, `=`, space, controls and DEL as `%XX`, so a value is one token.
+    private static func appendPercentEncoded(_ text: String, to writer: inout ByteWriter) {
+        let hex: StaticString = "0123456789ABCDEF"
+        text.withUTF8Bytes { bytes in
+            for byte in bytes {
+                if byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "%") || byte == UInt8(ascii: "=") {
+                    writer.append(UInt8(ascii: "%"))
+                    writer.append(hex.utf8Start[Int(byte >> 4)])
+                    writer.append(hex.utf8Start[Int(byte & 0x0F)])
+                } else {
+                    writer.append(byte)
+                }
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func percentDecoded(_ text: Substring) -> String {

@@ -421,7 +421,7 @@ public actor Auditor {
         )
         let path = self.configuration.runtimeDirectory + "/" + Self.statusFileName
         do {
-            try StateFile(path: path).write(try document.encoded())
+            try StateFile(path: path).write { output in try document.write(to: output) }
         } catch {
             self.logger.error("cannot write the status file", metadata: ["path": "\(path)", "error": "\(error)"])
         }
@@ -430,7 +430,7 @@ public actor Auditor {
     private func saveAlertState() {
         let path = self.configuration.stateDirectory + "/" + Self.alertStateFileName
         do {
-            try StateFile(path: path).write(self.alerts.serialized())
+            try StateFile(path: path).write { output in try self.alerts.serialize(to: output) }
         } catch {
             self.logger.error("cannot save alert state", metadata: ["path": "\(path)", "error": "\(error)"])
         }

@@ -35,6 +35,14 @@ struct StateFile: Sendable {
     /// Replaces the file with `text`: write a temporary file beside it, `fsync` it, `rename` it over the old
     /// one, then `fsync` the directory so the rename itself is durable.
     func write(_ text: String) throws {
+        var text = text
+        try self.write { output in try text.withUTF8 { try output(UnsafeRawBufferPointer($0)) } }
+    }
+
+    /// Replaces the file, like ``write(_:)-(String)``, with the bytes `produce` hands to its argument, piece by
+    /// piece: a large document (status.json under a flood) goes to the file as it is written, never held whole.
+    /// When `produce` throws, the old file stays.
+    func write(_ produce: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let temporary = "\(self.path).tmp.\(getpid())"
         do {
             let descriptor = try FileDescriptor.open(
@@ -44,7 +52,7 @@ struct StateFile: Sendable {
                 permissions: [.ownerReadWrite, .groupRead, .otherRead]
             )
             try descriptor.closeAfter {
-                _ = try descriptor.writeAll(Array(text.utf8))
+                try produce { bytes in _ = try descriptor.writeAll(bytes) }
                 try Self.sync(descriptor, temporary)
             }
             guard rename(temporary, self.path) == 0 else {

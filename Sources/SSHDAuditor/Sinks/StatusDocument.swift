@@ -3,9 +3,10 @@ import SSHDAuditCore
 /// The daemon's last cycle, as written to `status.json` in its runtime directory and read back by
 /// `sshd-auditor status`. The file is the contract between the two: fields are only ever added.
 ///
-/// The JSON is written and read with Core's ``JSONValue`` rather than Foundation's `Codable` coders, so the
-/// daemon does not carry FoundationEssentials (megabytes of code, much of it paged in by one
-/// `JSONEncoder.encode`); the text is the same as `JSONEncoder` with `[.prettyPrinted, .sortedKeys]` wrote.
+/// The JSON is written with Core's ``PrettyJSONWriter`` and read with its ``JSONReader`` rather than
+/// Foundation's `Codable` coders, so the daemon does not carry FoundationEssentials (megabytes of code, much of
+/// it paged in by one `JSONEncoder.encode`); the text is the same as `JSONEncoder` with
+/// `[.prettyPrinted, .sortedKeys]` wrote.
 public struct StatusDocument: Sendable, Hashable {
     /// One check's result.
     public struct Check: Sendable, Hashable {
@@ -84,26 +85,91 @@ public struct StatusDocument: Sendable, Hashable {
         self.problems = problems
     }
 
-    /// The JSON text, keys sorted so the file diffs cleanly.
+    /// The JSON text, keys sorted so the file diffs cleanly, ending with a newline.
     ///
     /// - Throws: ``JSONValue/NonFiniteNumber`` when `time` or `pollIntervalSeconds` is NaN or infinite.
     public func encoded() throws -> String {
-        try self.json.prettyPrinted() + "\n"
+        var writer = PrettyJSONWriter()
+        try self.write(to: &writer)
+        return writer.text
     }
 
-    /// The document as a JSON value, with the keys `JSONEncoder` gave the stored properties.
-    public var json: JSONValue {
-        .object([
-            JSONMember(key: "checks", value: .array(self.checks.map(\.json))),
-            JSONMember(key: "logSource", value: .string(self.logSource)),
-            JSONMember(key: "pid", value: .integer(Int64(self.pid))),
-            JSONMember(key: "pollIntervalSeconds", value: .double(self.pollIntervalSeconds)),
-            JSONMember(key: "problems", value: .array(self.problems.map(JSONValue.string))),
-            JSONMember(key: "severity", value: .string(self.severity)),
-            JSONMember(key: "time", value: .double(self.time)),
-            JSONMember(key: "unit", value: .string(self.unit)),
-            JSONMember(key: "version", value: .integer(Int64(self.version))),
-        ])
+    /// Writes the JSON text, ending with a newline, to `output` in pieces of about `chunkBytes` bytes as they
+    /// are written: the daemon streams its file (hundreds of kilobytes under a flood of failed logins) through
+    /// one small buffer instead of holding the whole text.
+    ///
+    /// - Throws: ``JSONValue/NonFiniteNumber`` when `time` or `pollIntervalSeconds` is NaN or infinite (before
+    ///   anything is handed to `output`), or what `output` throws.
+    public func write(
+        chunkBytes: Int = 1 << 16,
+        to output: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        var writer = PrettyJSONWriter(capacity: chunkBytes + chunkBytes / 4)
+        try self.write(to: &writer) { writer in
+            if writer.bufferedCount >= chunkBytes { try writer.drain(output) }
+        }
+        try writer.drain(output)
+    }
+
+    /// Writes the document to `writer`, keys in the order `JSONEncoder` sorted them into; `flush` is called
+    /// after each finding. The numbers are checked first, so a refused document has written nothing.
+    private func write(
+        to writer: inout PrettyJSONWriter,
+        flush: (inout PrettyJSONWriter) throws -> Void = { _ in }
+    ) throws {
+        for number in [self.pollIntervalSeconds, self.time] where !number.isFinite {
+            throw JSONValue.NonFiniteNumber(value: number)
+        }
+        writer.beginObject()
+        writer.key("checks")
+        writer.beginArray()
+        for check in self.checks {
+            writer.beginObject()
+            writer.key("findings")
+            writer.beginArray()
+            for item in check.findings {
+                writer.beginObject()
+                writer.key("fields")
+                writer.writeStringObject(item.fields)
+                writer.key("severity")
+                writer.string(item.severity)
+                writer.key("subject")
+                writer.string(item.subject)
+                writer.key("summary")
+                writer.string(item.summary)
+                writer.endObject()
+                try flush(&writer)
+            }
+            writer.endArray()
+            writer.key("id")
+            writer.string(check.id)
+            writer.key("severity")
+            writer.string(check.severity)
+            writer.key("title")
+            writer.string(check.title)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.key("logSource")
+        writer.string(self.logSource)
+        writer.key("pid")
+        writer.integer(Int64(self.pid))
+        writer.key("pollIntervalSeconds")
+        try writer.double(self.pollIntervalSeconds)
+        writer.key("problems")
+        writer.beginArray()
+        for problem in self.problems { writer.string(problem) }
+        writer.endArray()
+        writer.key("severity")
+        writer.string(self.severity)
+        writer.key("time")
+        try writer.double(self.time)
+        writer.key("unit")
+        writer.string(self.unit)
+        writer.key("version")
+        writer.integer(Int64(self.version))
+        writer.endObject()
+        writer.newline()
     }
 
     /// Decodes a status file.
@@ -199,33 +265,6 @@ public struct StatusDocument: Sendable, Hashable {
     private static func seconds(_ duration: Duration) -> Double {
         let (seconds, attoseconds) = duration.components
         return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}
-
-extension StatusDocument.Check {
-    /// The check as a JSON object.
-    var json: JSONValue {
-        .object([
-            JSONMember(key: "findings", value: .array(self.findings.map(\.json))),
-            JSONMember(key: "id", value: .string(self.id)),
-            JSONMember(key: "severity", value: .string(self.severity)),
-            JSONMember(key: "title", value: .string(self.title)),
-        ])
-    }
-}
-
-extension StatusDocument.Item {
-    /// The finding as a JSON object.
-    var json: JSONValue {
-        .object([
-            JSONMember(
-                key: "fields",
-                value: .object(self.fields.map { JSONMember(key: $0.key, value: .string($0.value)) })
-            ),
-            JSONMember(key: "severity", value: .string(self.severity)),
-            JSONMember(key: "subject", value: .string(self.subject)),
-            JSONMember(key: "summary", value: .string(self.summary)),
-        ])
     }
 }
 
