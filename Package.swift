@@ -40,6 +40,8 @@ let package = Package(
             pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"]), .yum(["systemd-devel"])]
         ),
+        // glibc's malloc.h (mallopt), which the Glibc module leaves out; header only. Only SSHDAuditor imports it.
+        .systemLibrary(name: "CMalloc"),
         // Swift wrappers for libsystemd. Knows nothing about sshd.
         .target(
             name: "Systemd",
@@ -55,6 +57,7 @@ let package = Package(
         .target(
             name: "SSHDAuditor",
             dependencies: [
+                "CMalloc",
                 "SSHDAuditCore",
                 "Systemd",
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import SSHDAuditor
 
 /// The program's entry point: runs ``SSHDAuditorCommand`` on a detached task and parks the main thread.
 ///
@@ -19,6 +20,10 @@ enum SSHDAuditorMain {
         var signals = sigset_t()
         sigfillset(&signals)
         pthread_sigmask(SIG_BLOCK, &signals, nil)
+        // Before the task below starts the first other thread: glibc fixes the number of arenas then.
+        if CommandLine.arguments.dropFirst().first == RunCommand.configuration.commandName {
+            MallocTuning.applyForDaemon()
+        }
         Task.detached {
             // Returns when the command's run() returned; ArgumentParser exits by itself on errors.
             await SSHDAuditorCommand.main()
