@@ -119,6 +119,7 @@ public struct AuditService: Service {
             timer.schedule(at: logDue)
             for await wakeup in wakeups.cancelOnGracefulShutdown() {
                 var reason: String?
+                var cycleRan = false
                 switch wakeup {
                 case .unit(.changed(let status)):
                     if Self.isTransitional(status) {
@@ -193,8 +194,12 @@ public struct AuditService: Service {
                         logDue = await self.auditor.hasPendingLogInput ? lastLogRead + Self.logReadInterval : nil
                         self.log(cycle, reason: reason)
                         self.notify(.watchdog, .status(Self.statusLine(cycle)))
+                        cycleRan = true
                     }
                 }
+                // The cycle and its findings are freed by now: their pages go back instead of waiting, resident,
+                // for the next cycle (thousands of findings under a flood).
+                if cycleRan { MallocTuning.releaseFreeMemory() }
                 timer.schedule(
                     at: Self.nextDeadline(
                         logDue: logDue,
