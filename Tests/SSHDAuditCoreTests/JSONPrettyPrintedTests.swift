@@ -78,6 +78,33 @@ struct JSONPrettyPrintedTests {
         }
     }
 
+    @Test("PrettyJSONWriter's calls and sorted string objects match JSONEncoder, drained in pieces or not")
+    func writerCalls() throws {
+        let fields = Dictionary(uniqueKeysWithValues: Self.awkwardStrings.enumerated().map { ("\($1)\($0)", $1) })
+        let document = JSONValue.object([
+            JSONMember(key: "a/b \"literal\"", value: .integer(-7)),
+            JSONMember(key: "fields", value: .object(fields.map { JSONMember(key: $0.key, value: .string($0.value)) })),
+            JSONMember(key: "empty", value: .object([])),
+        ])
+        for escapingSlashes in [true, false] {
+            var writer = PrettyJSONWriter(escapingSlashes: escapingSlashes, capacity: 16)
+            var drained: [UInt8] = []
+            writer.beginObject()
+            writer.key("a/b \"literal\"")
+            writer.integer(-7)
+            writer.drain { drained.append(contentsOf: $0) }
+            #expect(writer.bufferedCount == 0)
+            writer.key("empty")
+            writer.writeStringObject([:])
+            writer.key("fields")
+            writer.writeStringObject(fields)
+            writer.endObject()
+            writer.drain { drained.append(contentsOf: $0) }
+            let expected = try Self.foundation(document, escapingSlashes: escapingSlashes)
+            #expect(String(decoding: drained, as: UTF8.self) == expected)
+        }
+    }
+
     @Test("what it writes reads back as the same document")
     func roundTrip() throws {
         var generator = SplitMix64(seed: 99)

@@ -89,16 +89,6 @@ public struct PrettyJSONWriter: ~Copyable {
         self.afterKey = true
     }
 
-    /// Writes a member's key given as a literal (the fixed keys of a document); its value comes next.
-    public mutating func key(_ name: StaticString) {
-        self.placeElement()
-        self.buffer.append(UInt8(ascii: "\""))
-        // The literal keys of this package's documents need no escape.
-        self.buffer.append(name)
-        self.buffer.append("\" : ")
-        self.afterKey = true
-    }
-
     // MARK: - Values
 
     /// Writes `null`.
