@@ -170,6 +170,57 @@ struct StatusCommandTests {
         #expect(quiet.stdout.isEmpty && quiet.stderr.isEmpty, "--quiet printed: \(quiet.stdout)\(quiet.stderr)")
     }
 
+    @Test("a wave from 25 addresses: the text lists 10 of them and counts the rest; --all and --json list all")
+    func manyFindingsAreCounted() throws {
+        guard DaemonSignalTests.binaryExists() else { return }
+        let workspace = try AuditorWorkspace(enabled: [.authFailureBurst])
+        defer { workspace.remove() }
+        let addresses = (1...25).map { "203.0.113.\($0)" }
+        try addresses.map { Self.failedLogins(12, from: $0) }.joined()
+            .write(toFile: workspace.authLog, atomically: true, encoding: .utf8)
+
+        let text = try workspace.run("status", ["--fresh"])
+        #expect(text.status == Severity.warning.exitCode, "\(text.stdout)\(text.stderr)")
+        let listed = addresses.filter { text.stdout.contains("from \($0) ") }
+        #expect(listed.count == StatusText.defaultFindingLimit, "\(text.stdout)")
+        #expect(text.stdout.contains("... and 15 more (--all lists every one)"), "\(text.stdout)")
+
+        let all = try workspace.run("status", ["--fresh", "--all"])
+        #expect(addresses.allSatisfy { all.stdout.contains("from \($0) ") }, "\(all.stdout)")
+        #expect(!all.stdout.contains("more (--all"))
+        let json = try StatusDocument.decode(Array(try workspace.run("status", ["--fresh", "--json"]).stdout.utf8))
+        #expect(json.checks.first?.findings.count == 25)
+    }
+
+    @Test("within one check the text lists the worst findings first, keeping the check's order among equals")
+    func worstFindingsFirst() {
+        let finding = { (severity: Severity, subject: String) in
+            Finding(check: .keyPermissions, severity: severity, summary: "\(severity) \(subject)", subject: subject)
+        }
+        let report = HealthReport(results: [
+            CheckResult(
+                check: .keyPermissions,
+                findings: [
+                    finding(.warning, "a"), finding(.critical, "b"), finding(.warning, "c"), finding(.critical, "d"),
+                ]
+            )
+        ])
+        let document = StatusDocument(
+            report: report,
+            time: .seconds(1),
+            pid: 1,
+            pollInterval: .seconds(30),
+            unit: "ssh.service",
+            logSource: "journal",
+            problems: []
+        )
+        let lines = StatusText.render(document, origin: "test", findingLimit: 3).split(separator: "\n")
+        // The check's lines: after the headline (which names the worst finding too) and the origin line.
+        let listed = lines.dropFirst(2).compactMap { line in ["a", "b", "c", "d"].first { line.hasSuffix(" \($0)") } }
+        #expect(listed == ["b", "d", "a"], "\(lines)")
+        #expect(lines.contains { $0.hasSuffix("... and 1 more (--all lists every one)") })
+    }
+
     // MARK: - Helpers
 
     /// `count` failed password lines from `address`, stamped (RFC 3339, UTC) over the last few seconds.
