@@ -391,7 +391,7 @@ struct LogSourcesAuthLogFollowerTests {
 }
 
 /// A temporary directory holding one log file and a state file, removed when the value is dropped (shared with
-/// LogSourcesReadinessTests).
+/// LogSourcesReadinessTests and LogSourcesLogrotateTests).
 final class LogDirectory {
     let directory: URL
     let name: String
