@@ -11,46 +11,44 @@ import Testing
 struct StatusCommandTests {
     @Test("a live daemon's fresh status.json is shown as 'from the daemon'; once it stops, status checks itself")
     func daemonThenStale() async throws {
-        guard DaemonSignalTests.binaryExists() else { return }
-        let workspace = try AuditorWorkspace(enabled: [.authFailureBurst], settings: ["[Daemon]", "PollInterval=1h"])
-        defer { workspace.remove() }
-        let daemon = try AuditorDaemon(workspace: workspace)
-        defer { daemon.stop() }
-        let written = try await DaemonSignalTests.firstStatus(workspace, daemon)
+        guard TestEnvironment.requireAuditorBinary() else { return }
+        try await AuditorDaemon.withWorkspace(pollInterval: "1h") { workspace, daemon in
+            let written = try await DaemonSignalTests.firstStatus(workspace, daemon)
 
-        let text = try workspace.run("status")
-        #expect(text.stdout.contains("from the daemon (pid \(daemon.pid))"), "\(text.stdout)")
-        #expect(text.status == written.overallSeverity.exitCode)
-        #expect(text.stdout.hasPrefix("SSH \(written.overallSeverity.label)"))
+            let text = try workspace.run("status")
+            #expect(text.stdout.contains("from the daemon (pid \(daemon.pid))"), "\(text.stdout)")
+            #expect(text.status == written.overallSeverity.exitCode)
+            #expect(text.stdout.hasPrefix("SSH \(written.overallSeverity.label)"))
 
-        let json = try workspace.run("status", ["--json"])
-        let shown = try StatusDocument.decode(Array(json.stdout.utf8))
-        #expect(shown.pid == daemon.pid && shown.time == written.time, "status --json is not the daemon's document")
-        #expect(json.status == written.overallSeverity.exitCode)
+            let json = try workspace.run("status", ["--json"])
+            let shown = try StatusDocument.decode(Array(json.stdout.utf8))
+            #expect(shown.pid == daemon.pid && shown.time == written.time, "status --json is not the daemon's document")
+            #expect(json.status == written.overallSeverity.exitCode)
 
-        let quiet = try workspace.run("status", ["--quiet"])
-        #expect(quiet.stdout.isEmpty && quiet.stderr.isEmpty, "--quiet printed: \(quiet.stdout)\(quiet.stderr)")
-        #expect(quiet.status == written.overallSeverity.exitCode)
+            let quiet = try workspace.run("status", ["--quiet"])
+            #expect(quiet.stdout.isEmpty && quiet.stderr.isEmpty, "--quiet printed: \(quiet.stdout)\(quiet.stderr)")
+            #expect(quiet.status == written.overallSeverity.exitCode)
 
-        // The daemon stops; its status.json stays behind, naming a pid that no longer runs.
-        daemon.send(SIGTERM)
-        #expect(try await daemon.waitForExit(timeout: .seconds(10)) == 0, "\(daemon.log)")
-        #expect(workspace.statusDocument()?.pid == daemon.pid)
+            // The daemon stops; its status.json stays behind, naming a pid that no longer runs.
+            daemon.send(SIGTERM)
+            #expect(try await daemon.waitForExit(timeout: .seconds(10)) == 0, "\(daemon.log)")
+            #expect(workspace.statusDocument()?.pid == daemon.pid)
 
-        let stale = try workspace.run("status")
-        #expect(stale.stdout.contains("checked now: no sshd-auditor daemon is running"), "\(stale.stdout)")
-        #expect(!stale.stdout.contains("from the daemon"))
-        let staleJSON = try workspace.run("status", ["--json"])
-        let checkedNow = try StatusDocument.decode(Array(staleJSON.stdout.utf8))
-        #expect(checkedNow.pid != daemon.pid)
-        #expect(checkedNow.time > written.time)
-        #expect(checkedNow.checks.map(\.id) == [CheckID.authFailureBurst.rawValue])
-        #expect(staleJSON.status == checkedNow.overallSeverity.exitCode)
+            let stale = try workspace.run("status")
+            #expect(stale.stdout.contains("checked now: no sshd-auditor daemon is running"), "\(stale.stdout)")
+            #expect(!stale.stdout.contains("from the daemon"))
+            let staleJSON = try workspace.run("status", ["--json"])
+            let checkedNow = try StatusDocument.decode(Array(staleJSON.stdout.utf8))
+            #expect(checkedNow.pid != daemon.pid)
+            #expect(checkedNow.time > written.time)
+            #expect(checkedNow.checks.map(\.id) == [CheckID.authFailureBurst.rawValue])
+            #expect(staleJSON.status == checkedNow.overallSeverity.exitCode)
+        }
     }
 
     @Test("a status.json too old for its poll interval is stale even when its pid runs")
     func staleByAge() throws {
-        guard DaemonSignalTests.binaryExists() else { return }
+        guard TestEnvironment.requireAuditorBinary() else { return }
         let workspace = try AuditorWorkspace(enabled: [.authFailureBurst])
         defer { workspace.remove() }
         // Written by "a daemon" (this test process, which is alive) polling every 5 s, a minute ago: past three
@@ -140,7 +138,7 @@ struct StatusCommandTests {
         arguments: situations
     )
     func exitStatusFollowsSeverity(_ situation: Situation) throws {
-        guard DaemonSignalTests.binaryExists() else { return }
+        guard TestEnvironment.requireAuditorBinary() else { return }
         if situation.severity == .critical {
             // Without root sshd -t also fails, for want of host keys, which would pass for the wrong reason.
             guard TestEnvironment.require(TestEnvironment.isRoot, "sshd -t reads the host keys only as root") else {
