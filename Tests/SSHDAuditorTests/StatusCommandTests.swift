@@ -170,7 +170,7 @@ struct StatusCommandTests {
 
     @Test("a wave from 25 addresses: the text lists 10 of them and counts the rest; --all and --json list all")
     func manyFindingsAreCounted() throws {
-        guard DaemonSignalTests.binaryExists() else { return }
+        guard TestEnvironment.requireAuditorBinary() else { return }
         let workspace = try AuditorWorkspace(enabled: [.authFailureBurst])
         defer { workspace.remove() }
         let addresses = (1...25).map { "203.0.113.\($0)" }
