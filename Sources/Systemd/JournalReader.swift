@@ -274,18 +274,15 @@ public final class JournalReader {
         return realtime
     }
 
-    /// Whether the reader found any journal file it may read (runtime under `/run/log/journal` or persistent
-    /// under `/var/log/journal`). Opening succeeds without one (no permission, no journal yet): reading then
-    /// returns nothing, which this tells apart from an empty match.
+    /// Whether the reader opened any journal file. Opening succeeds without one (no permission to read the
+    /// journal, no journal yet): reading then returns nothing, which this tells apart from an empty match.
     ///
-    /// The corresponding C functions are `sd_journal_has_runtime_files(3)` and
-    /// `sd_journal_has_persistent_files(3)`.
+    /// The corresponding C function is `sd_journal_get_usage(3)`: the disk space of the files opened, zero
+    /// when none was.
     public func hasFiles() throws(SystemdError) -> Bool {
-        let runtime = try check("sd_journal_has_runtime_files") { sd_journal_has_runtime_files(self.journal) }
-        let persistent = try check("sd_journal_has_persistent_files") {
-            sd_journal_has_persistent_files(self.journal)
-        }
-        return runtime > 0 || persistent > 0
+        var bytes: UInt64 = 0
+        try check("sd_journal_get_usage") { sd_journal_get_usage(self.journal, &bytes) }
+        return bytes > 0
     }
 
     /// Waits up to `timeout` for the journal to change.
