@@ -100,7 +100,8 @@ enum AlertStateLoader {
         from source: JournalReader.Source,
         logger: Logger
     ) -> Bool {
-        let found: (entries: [JournaledAlert], reachedMark: Bool)
+        let found: (entries: [JournaledAlert], reachedMark: Bool, read: Int)
+        let started = ContinuousClock.now
         do {
             found = try Self.entries(after: mark, in: source)
         } catch {
@@ -113,6 +114,14 @@ enum AlertStateLoader {
             )
             return false
         }
+        logger.debug(
+            "read back the alert entries written after the saved state",
+            metadata: [
+                "alerts.generation": "\(mark.generation)",
+                "journal.entries.read": "\(found.read)",
+                "duration": "\(ContinuousClock.now - started)",
+            ]
+        )
         let before = mark.generation
         let applied = state.replay(found.entries, mark: &mark)
         if !found.reachedMark && before > 0 {
@@ -125,10 +134,14 @@ enum AlertStateLoader {
             )
         }
         if !applied.isEmpty {
+            // Each alert's last transition, not every entry: a long outage of the state file could mean thousands.
+            var last: [AlertKey: AlertTransition.Kind] = [:]
+            for entry in applied { last[entry.transition.key] = entry.transition.kind }
             logger.notice(
                 "alert entries written after the alert state was saved are applied to it",
                 metadata: [
-                    "alerts.replayed": "\(applied.map { "\($0.transition.kind) \($0.transition.key)" })",
+                    "alerts.replayed": "\(applied.count)",
+                    "alerts.now": "\(last.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" })",
                     "alerts.generation": "\(before)..\(mark.generation)",
                 ]
             )
@@ -137,14 +150,15 @@ enum AlertStateLoader {
     }
 
     /// The alert entries under `mark`'s identity numbered after it, read newest first up to the first one the
-    /// mark includes (bounded by ``maximumReplayedEntries``), and whether that one was found.
+    /// mark includes (bounded by ``maximumReplayedEntries``), whether that one was found, and how many entries
+    /// were read in all.
     ///
     /// Throws when the journal cannot be opened or read, or holds no file this process may read: then the
     /// absence of entries would mean nothing.
     static func entries(
         after mark: AlertJournalMark,
         in source: JournalReader.Source
-    ) throws -> (entries: [JournaledAlert], reachedMark: Bool) {
+    ) throws -> (entries: [JournaledAlert], reachedMark: Bool, read: Int) {
         let reader = try JournalReader(source: source)
         guard try reader.hasFiles() else {
             throw NoReadableJournal()
@@ -152,8 +166,8 @@ enum AlertStateLoader {
         try reader.setMatches(anyOf: [mark.journalMatch])
         try reader.seekToEnd()
         var entries: [JournaledAlert] = []
-        for _ in 0..<Self.maximumReplayedEntries {
-            guard let entry = try reader.previous() else { return (entries, false) }
+        for read in 0..<Self.maximumReplayedEntries {
+            guard let entry = try reader.previous() else { return (entries, false, read) }
             var fields: [String: String] = [:]
             for (name, value) in entry.fields where !name.hasPrefix("_") {
                 fields[name] = String(decoding: value, as: UTF8.self)
@@ -162,13 +176,13 @@ enum AlertStateLoader {
             if let generation = fields[FindingField.stateGeneration].flatMap({ UInt64($0) }),
                 generation <= mark.generation
             {
-                return (entries, true)
+                return (entries, true, read + 1)
             }
             if let alert = JournaledAlert(fields: fields, realtimeMicroseconds: entry.realtimeMicroseconds) {
                 entries.append(alert)
             }
         }
-        return (entries, false)
+        return (entries, false, Self.maximumReplayedEntries)
     }
 
     /// The journal opened but held no file this process may read: no entry found would mean nothing.
