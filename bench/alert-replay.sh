@@ -9,10 +9,11 @@
 # What it does: boots the sandbox, installs the release build (make install-files) with --log-level debug,
 # starts the daemon once (it saves a state file with a fresh identity) and stops it; writes ENTRIES alert
 # entries under that identity, numbered 1..ENTRIES (logger --journald, alternately sshd-down raised and
-# resolved); then, for a state file saved at ENTRIES-1, ENTRIES, ENTRIES-100, and one whose identity the journal
-# does not hold, starts the daemon and prints what it logged about the read-back: how many entries it read, in
-# how long, and what it applied. The read stops at the first entry the saved state includes, so it reads the
-# entries written since the save plus one, whatever ENTRIES is. Powered off on exit.
+# resolved); then, for a state file saved at ENTRIES-1, ENTRIES, ENTRIES-100, ENTRIES-4000, and one whose
+# identity the journal does not hold, starts the daemon and prints what it logged about the read-back (how many
+# entries it read, in how long, what it applied) and its peak resident set after the first cycle (VmHWM). The
+# read stops at the first entry the saved state includes, so it reads the entries written since the save plus
+# one, whatever ENTRIES is. Powered off on exit.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 entries=${ENTRIES:-5000}
@@ -44,6 +45,8 @@ start_with_mark() {
   inside 'systemctl start sshd-auditor.service'
   inside "journalctl -q --no-pager -u sshd-auditor.service --after-cursor='$cursor' -o verbose \
     | grep -E '^ +(MESSAGE=(read back|alert entries|the journal|cannot)|ALERTS_|JOURNAL_ENTRIES|DURATION)' | sed 's/^ */    /'"
+  # The peak resident set of the daemon so far (start-up and first cycle).
+  inside 'grep -E "^VmHWM" /proc/$(systemctl show -p MainPID --value sshd-auditor.service)/status | sed "s/^/    /"'
 }
 echo "saved at $((entries - 1)), the last entry not included:"
 start_with_mark $((entries - 1))
@@ -51,6 +54,10 @@ echo "saved at $entries, every entry included:"
 start_with_mark "$entries"
 echo "saved at $((entries - 100)), 100 entries not included:"
 start_with_mark $((entries - 100))
+if [ "$entries" -gt 4000 ]; then
+  echo "saved at $((entries - 4000)), 4000 entries not included (a flood cycle's worth of auth-failure-burst alerts):"
+  start_with_mark $((entries - 4000))
+fi
 echo "an identity the journal does not hold (a volatile journal after a reboot):"
 id=0123456789abcdef0123456789abcdef
 start_with_mark 7

@@ -17,9 +17,12 @@ import Systemd
 /// so once; so it does when the journal no longer holds the last entry the state includes (a volatile journal
 /// after a reboot, or rotated away).
 enum AlertStateLoader {
-    /// The most entries read back at start. Each cycle writes one entry per alert that changed, so the entries of
-    /// one interrupted cycle are far fewer; this bounds the read should the mark and the journal disagree badly.
-    static let maximumReplayedEntries = 4096
+    /// The most entries read back at start: twice the most one cycle can write. A cycle writes at most one entry
+    /// per alert, and there are at most one alert per check plus one per source address and path the log window
+    /// counts apart (a flood from thousands of addresses raises one auth-failure-burst each). So one interrupted
+    /// cycle is always read whole, and the read stays bounded should the mark and the journal disagree badly.
+    static let maximumReplayedEntries =
+        2 * (CheckID.allCases.count + LogWindow.maximumSources + LogWindow.maximumPaths)
 
     /// Reads the state and its mark from `configuration`'s state directory, and replays onto them what the
     /// journal holds past the mark (when `journal` is given).
