@@ -28,93 +28,24 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+prog="bench/daemon-idle"
+# shellcheck source=scripts/lib/sandbox-bench.sh
+. "$repo/scripts/lib/sandbox-bench.sh"
 cd "$repo"
-sandbox_script="$repo/scripts/sandbox.sh"
-catalog="$repo/systemd/sshd-auditor.catalog"
-binary="$repo/.build/release/sshd-auditor"
 window="${WINDOW:-60}"
 trials="${TRIALS:-5}"
 rate="${RATE:-5000}"
 limit="${LIMIT:-900}"
 clock_ticks=$(getconf CLK_TCK)
 
-die() {
-    echo "bench/daemon-idle: $*" >&2
-    exit 1
-}
-say() { printf '\n==> %s\n' "$*" >&2; }
+require_root
+run_bounded BENCH_IDLE_BOUNDED "$limit" "$@"
+require_release
+sandbox_workdir benchidle
 
-[ "$(id -u)" -eq 0 ] || die "needs root: it boots a systemd in private namespaces"
-if [ -z "${BENCH_IDLE_BOUNDED:-}" ]; then
-    BENCH_IDLE_BOUNDED=1 exec timeout -s TERM "$limit" "$0" "$@"
-fi
-[ -x "$binary" ] || die "no release build at $binary"
-
-work=$(mktemp -d /tmp/sshd-auditor-benchidle.XXXXXX)
-dir="$work/sandbox"
-pid=""
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
-    if [ -n "$pid" ]; then
-        if [ "$status" -ne 0 ]; then
-            inside "systemctl status sshd-auditor --no-pager -n 0; journalctl -u sshd-auditor --no-pager -n 30" >&2 || true
-        fi
-        bash "$sandbox_script" poweroff "$pid" "$dir" || status=1
-    fi
-    rm -rf --one-file-system "$work"
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-inside() { timeout 60 nsenter -t "$pid" -a -r -w /bin/sh -c "$*"; }
-
-# The catalog's MESSAGE_ID of CHECK's raised entry.
-message_id() {
-    awk -v check="($1)" '
-        /^-- [0-9a-f]+$/ { id = $2; next }
-        /^Subject: / { if (index($0, check) > 0 && $2 != "resolved:") { print id; exit } }' "$catalog"
-}
 down_raised=$(message_id sshd-down)
 burst_raised=$(message_id auth-failure-burst)
 [ -n "$down_raised" ] && [ -n "$burst_raised" ] || die "no catalog entries in $catalog"
-
-# The __REALTIME_TIMESTAMP (µs) of the first entry with MESSAGE_ID=$1 at or after $2 (µs), waiting up to $3 s.
-wait_entry() {
-    local id="$1" marker="$2" deadline=$((SECONDS + $3)) found=""
-    while [ "$SECONDS" -le "$deadline" ]; do
-        found=$(inside "journalctl -o export -q --since=@$((marker / 1000000 - 1)) MESSAGE_ID=$id" 2>/dev/null |
-            awk -v m="$marker" -F= '$1 == "__REALTIME_TIMESTAMP" && $2 >= m { print $2; exit }' || true)
-        [ -n "$found" ] && break
-        sleep 0.05
-    done
-    echo "$found"
-}
-
-wait_active() {
-    local deadline=$((SECONDS + 30))
-    while [ "$SECONDS" -le "$deadline" ]; do
-        [ "$(inside "systemctl is-active $1" || true)" = active ] && return
-        sleep 0.1
-    done
-    die "$1 not active within 30 s"
-}
-
-# The daemon's PID as the host sees it (the sandbox has its own pid namespace), for perf.
-host_pid_of() {
-    local inner="$1" status
-    for status in /proc/[0-9]*/status; do
-        # In this sandbox's pid namespace: other sandboxes on the machine have a daemon of the same inner PID.
-        if awk -v inner="$inner" '/^NSpid:/ { exit !($NF == inner && NF == 3) }' "$status" 2>/dev/null &&
-            [ "$(awk '/^Name:/ { print $2 }' "$status")" = sshd-auditor ] &&
-            [ "$(readlink "$(dirname "$status")/ns/pid")" = "$(readlink "/proc/$pid/ns/pid")" ]; then
-            basename "$(dirname "$status")"
-            return
-        fi
-    done
-}
 
 # "utime+stime cutime+cstime" in ticks for host PID $1.
 ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13, $14 + $15 }' "/proc/$1/stat"; }
@@ -123,7 +54,7 @@ ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13, $14 + $15 }' "/proc/$1/stat"
 idle_row() {
     local label="$1" load="${2:-sleep $window}" inner host before after start_ns end_ns perf_out task_ms switches
     sleep 5
-    inner=$(inside "systemctl show -p MainPID --value sshd-auditor")
+    inner=$(daemon_pid)
     host=$(host_pid_of "$inner")
     [ -n "$host" ] || die "cannot find the daemon's host PID"
     before=$(ticks "$host")
@@ -136,7 +67,7 @@ idle_row() {
     fi
     end_ns=$(date +%s%N)
     after=$(ticks "$host")
-    [ "$(inside "systemctl show -p MainPID --value sshd-auditor")" = "$inner" ] || die "the daemon restarted"
+    [ "$(daemon_pid)" = "$inner" ] || die "the daemon restarted"
     task_ms=$(echo "$perf_out" | awk -F, '$3 == "task-clock" { printf "%.1f", $1 }')
     switches=$(echo "$perf_out" | awk -F, '$3 == "context-switches" { print $1 }')
     # shellcheck disable=SC2086 # word-split the samples
@@ -158,8 +89,7 @@ latency_trials() {
     for i in $(seq 1 "$trials"); do
         sleep "$(awk -v s="$RANDOM" 'BEGIN { srand(s); printf "%.3f", 1 + rand() }')"
         case "$action" in
-        stop) marker=$(inside 'date +%s%6N; systemctl stop ssh' | head -n 1) ;;
-        kill) marker=$(inside 'p=$(systemctl show -p MainPID --value ssh); [ "$p" -gt 0 ] && date +%s%6N && kill -9 "$p"' | head -n 1) ;;
+        stop | kill) marker=$(break_sshd "$action") ;;
         burst-journal)
             marker=$(inside "for n in 1 2 3 4 5 6 7 8 9 10; do echo \"Failed password for root from 198.18.$i.$((RANDOM % 250 + 1)) port 4242 ssh2\"; done | logger -t sshd; date +%s%6N")
             ;;
@@ -169,8 +99,8 @@ latency_trials() {
         esac
         [ -n "$marker" ] || die "trial $i: could not $action"
         case "$action" in
-        stop | kill) at=$(wait_entry "$down_raised" "$marker" 15) ;;
-        *) at=$(wait_entry "$burst_raised" "$marker" 15) ;;
+        stop | kill) at=$(wait_entry "$down_raised" "$marker" 15 0.05) ;;
+        *) at=$(wait_entry "$burst_raised" "$marker" 15 0.05) ;;
         esac
         if [ -n "$at" ]; then
             awk -v d="$((at - marker))" 'BEGIN { printf "%.1f\n", d / 1000 }' >>"$file"
@@ -189,15 +119,12 @@ latency_trials() {
 }
 
 say "Booting the sandbox and installing the release build"
-pid=$(bash "$sandbox_script" boot "$dir")
-make -C "$repo" --no-print-directory install-files DESTDIR="/proc/$pid/root" PREFIX=/usr >/dev/null
-inside "mkdir -p /etc/sshd-auditor.conf.d && printf '[Alerts]\nReraiseInterval=1s\n' >/etc/sshd-auditor.conf.d/bench.conf"
-inside "mkdir -p /etc/systemd/system/ssh.service.d && printf '[Unit]\nStartLimitIntervalSec=0\n[Service]\nRestart=no\n' >/etc/systemd/system/ssh.service.d/bench.conf"
-inside "mkdir -p /etc/systemd/journald.conf.d && printf '[Journal]\nRateLimitIntervalSec=0\n' >/etc/systemd/journald.conf.d/bench.conf"
+sandbox_boot
+sandbox_install
+sandbox_configure fast-reraise ssh-no-restart journald-no-rate-limit
 [ -z "${SETUP:-}" ] || inside "$SETUP"
-inside "systemd-sysusers && journalctl --update-catalog && systemctl daemon-reload && systemctl restart systemd-journald && systemctl restart ssh"
-inside "systemctl enable --now sshd-auditor" >&2
-wait_active sshd-auditor
+sandbox_activate
+start_auditor
 : >"$work/idle"
 : >"$work/latency"
 
@@ -205,7 +132,7 @@ say "Idle, sshd's log in the journal: $window s"
 idle_row "journal"
 if [ "${FLOOD:-0}" = 1 ]; then
     say "Flood, journal: $window s at $rate lines/s"
-    idle_row "flood, journal" "python3 '$repo/bench/flood.py' --rate $rate --seconds $window --format message - | nsenter -t $pid -a -r -w logger -t sshd"
+    idle_row "flood, journal" "$(flood_command journal)"
 fi
 if [ "$trials" -gt 0 ]; then
     say "Latency, $trials trials each"
@@ -215,13 +142,13 @@ if [ "$trials" -gt 0 ]; then
 fi
 
 say "Idle, sshd's log in /var/log/auth.log (LogSource=file): $window s"
-inside ": >/var/log/auth.log && chgrp adm /var/log/auth.log && chmod 0640 /var/log/auth.log"
-inside "printf '[Sources]\nLogSource=file\n' >/etc/sshd-auditor.conf.d/bench-file.conf && systemctl restart sshd-auditor"
+sandbox_configure auth-log log-source-file
+inside "systemctl restart sshd-auditor"
 wait_active sshd-auditor
 idle_row "auth.log"
 if [ "${FLOOD:-0}" = 1 ]; then
     say "Flood, auth.log: $window s at $rate lines/s"
-    idle_row "flood, auth.log" "python3 '$repo/bench/flood.py' --rate $rate --seconds $window --format syslog /proc/$pid/root/var/log/auth.log"
+    idle_row "flood, auth.log" "$(flood_command file)"
 fi
 [ "$trials" -eq 0 ] || latency_trials burst-file "$work/lat-burst-file"
 

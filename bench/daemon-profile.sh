@@ -13,67 +13,34 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+prog="bench/daemon-profile"
+# shellcheck source=scripts/lib/sandbox-bench.sh
+. "$repo/scripts/lib/sandbox-bench.sh"
 cd "$repo"
 window="${WINDOW:-30}"
 rate="${RATE:-5000}"
 log="${LOG:-journal}"
 limit="${LIMIT:-300}"
-[ "$(id -u)" -eq 0 ] || {
-    echo "bench/daemon-profile: needs root" >&2
-    exit 1
-}
-if [ -z "${BENCH_PROFILE_BOUNDED:-}" ]; then
-    BENCH_PROFILE_BOUNDED=1 exec timeout -s TERM "$limit" "$0" "$@"
-fi
-command -v perf >/dev/null || {
-    echo "bench/daemon-profile: perf is not installed (apt-get install linux-perf)" >&2
-    exit 1
-}
+require_root
+run_bounded BENCH_PROFILE_BOUNDED "$limit" "$@"
+command -v perf >/dev/null || die "perf is not installed (apt-get install linux-perf)"
+require_release
 
-work=$(mktemp -d /tmp/sshd-auditor-profile.XXXXXX)
-dir="$work/sandbox"
-pid=""
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
-    [ -z "$pid" ] || bash scripts/sandbox.sh poweroff "$pid" "$dir" || status=1
-    rm -rf --one-file-system "$work"
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-inside() { timeout 60 nsenter -t "$pid" -a -r -w /bin/sh -c "$*"; }
-
-pid=$(bash scripts/sandbox.sh boot "$dir")
-make --no-print-directory install-files DESTDIR="/proc/$pid/root" PREFIX=/usr >/dev/null
-inside "mkdir -p /etc/systemd/journald.conf.d && printf '[Journal]\nRateLimitIntervalSec=0\n' >/etc/systemd/journald.conf.d/bench.conf"
-if [ "$log" = file ]; then
-    inside "mkdir -p /etc/sshd-auditor.conf.d && printf '[Sources]\nLogSource=file\n' >/etc/sshd-auditor.conf.d/bench-file.conf && : >/var/log/auth.log && chgrp adm /var/log/auth.log && chmod 0640 /var/log/auth.log"
-fi
-inside "systemd-sysusers && journalctl --update-catalog && systemctl daemon-reload && systemctl restart systemd-journald && systemctl enable --now sshd-auditor" >&2
+sandbox_workdir profile
+sandbox_boot
+sandbox_install
+sandbox_configure journald-no-rate-limit
+[ "$log" != file ] || sandbox_configure log-source-file auth-log
+sandbox_activate
+start_auditor
 sleep 3
 
-# The daemon's PID as the host sees it (the sandbox's MainPID is in its own pid namespace), into host_pid. Only
-# a process in this sandbox's pid namespace counts: another sandbox on the machine (a test, another engineer's
-# run) has its own daemon with the same inner PID.
+# The daemon's PID as the host sees it, into host_pid.
 find_host_pid() {
-    local inner status candidate
-    inner=$(inside "systemctl show -p MainPID --value sshd-auditor")
-    host_pid=""
-    for status in /proc/[0-9]*/status; do
-        candidate=$(basename "$(dirname "$status")")
-        if awk -v inner="$inner" '/^NSpid:/ { exit !($NF == inner && NF == 3) }' "$status" 2>/dev/null &&
-            [ "$(awk '/^Name:/ { print $2 }' "$status")" = sshd-auditor ] &&
-            [ "$(readlink "/proc/$candidate/ns/pid")" = "$(readlink "/proc/$pid/ns/pid")" ]; then
-            host_pid=$candidate
-            break
-        fi
-    done
-    [ -n "$host_pid" ] || {
-        echo "bench/daemon-profile: cannot find the daemon's host PID" >&2
-        exit 1
-    }
+    local inner
+    inner=$(daemon_pid)
+    host_pid=$(host_pid_of "$inner")
+    [ -n "$host_pid" ] || die "cannot find the daemon's host PID"
     echo "daemon: sandbox PID $inner, host PID $host_pid" >&2
 }
 
@@ -92,7 +59,8 @@ report() {
 }
 
 echo "=== cold start, ${COLD_TRIALS:-10} trials: exec to READY=1 (ms), CPU by then (ms): self, sshd -t children"
-inside "mkdir -p /etc/systemd/system/sshd-auditor.service.d && printf '[Unit]\nStartLimitIntervalSec=0\n' >/etc/systemd/system/sshd-auditor.service.d/bench-limit.conf && systemctl daemon-reload"
+sandbox_configure auditor-no-start-limit
+inside "systemctl daemon-reload"
 hz=$(getconf CLK_TCK)
 for _ in $(seq 1 "${COLD_TRIALS:-10}"); do
     inside "systemctl stop sshd-auditor; systemctl start sshd-auditor"'
@@ -124,11 +92,7 @@ report "$work/idle.data"
 mappings idle
 
 echo "=== flood, ${window} s at $rate lines/s into the $log"
-if [ "$log" = file ]; then
-    python3 bench/flood.py --rate "$rate" --seconds "$window" --format syslog "/proc/$pid/root/var/log/auth.log" &
-else
-    python3 bench/flood.py --rate "$rate" --seconds "$window" --format message - | nsenter -t "$pid" -a -r -w logger -t sshd &
-fi
+bash -c "$(flood_command "$log")" &
 flood=$!
 perf record -q -F 999 -g -p "$host_pid" -o "$work/flood.data" -- sleep "$window" 2>/dev/null
 wait "$flood"

@@ -30,10 +30,10 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+prog="bench/daemon"
+# shellcheck source=scripts/lib/sandbox-bench.sh
+. "$repo/scripts/lib/sandbox-bench.sh"
 cd "$repo"
-sandbox_script="$repo/scripts/sandbox.sh"
-catalog="$repo/systemd/sshd-auditor.catalog"
-binary="$repo/.build/release/sshd-auditor"
 results="$repo/bench/results/daemon.md"
 
 trials="${TRIALS:-20}"
@@ -43,89 +43,19 @@ rate="${RATE:-5000}"
 limit="${LIMIT:-900}"
 clock_ticks=$(getconf CLK_TCK)
 
-die() {
-    echo "bench/daemon: $*" >&2
-    exit 1
-}
-say() { printf '\n==> %s\n' "$*" >&2; }
+require_root
+run_bounded BENCH_DAEMON_BOUNDED "$limit" "$@"
+build_release
 
-[ "$(id -u)" -eq 0 ] || die "needs root: it boots a systemd in private namespaces"
-# The whole run is bounded: past LIMIT seconds timeout(1) sends SIGTERM, and the EXIT trap cleans up.
-if [ -z "${BENCH_DAEMON_BOUNDED:-}" ]; then
-    BENCH_DAEMON_BOUNDED=1 exec timeout -s TERM "$limit" "$0" "$@"
-fi
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    say "Building the release binary (make release)"
-    make -C "$repo" --no-print-directory release >&2
-fi
-[ -x "$binary" ] || die "no release build at $binary"
-
-work=$(mktemp -d /tmp/sshd-auditor-benchd.XXXXXX)
-dir="$work/sandbox"
-pid=""
+sandbox_workdir benchd
 flood_pid=""
 fail2ban_pid=""
 sshguard_pgid=""
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# Stops whatever this run started, by PID: the flood, the peers, the sandbox; then removes the scratch files.
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
-    [ -z "$flood_pid" ] || kill "$flood_pid" 2>/dev/null || true
-    stop_peers
-    if [ -n "$pid" ]; then
-        if [ "$status" -ne 0 ]; then
-            echo "bench/daemon: the auditor's journal, for the post-mortem:" >&2
-            inside "systemctl status sshd-auditor --no-pager -n 0; journalctl -u sshd-auditor --no-pager -n 30" >&2 || true
-        fi
-        bash "$sandbox_script" poweroff "$pid" "$dir" || status=1
-    fi
-    rm -rf --one-file-system "$work"
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-inside() { timeout 60 nsenter -t "$pid" -a -r -w /bin/sh -c "$*"; }
-
-# The catalog's MESSAGE_ID of CHECK's raised or resolved entry (as scripts/demo.sh reads it).
-message_id() {
-    local check="$1" transition="$2"
-    awk -v check="($check)" -v resolved="$([ "$transition" = resolved ] && echo 1 || echo 0)" '
-        /^-- [0-9a-f]+$/ { id = $2; next }
-        /^Subject: / {
-            is_resolved = ($2 == "resolved:")
-            if (index($0, check) > 0 && is_resolved == resolved) { print id; exit }
-        }' "$catalog"
-}
 down_raised=$(message_id sshd-down raised)
 down_resolved=$(message_id sshd-down resolved)
 [ -n "$down_raised" ] && [ -n "$down_resolved" ] || die "no sshd-down entries in $catalog"
-
-# Prints the __REALTIME_TIMESTAMP (µs) of the first entry with MESSAGE_ID=$1 at or after $2 (µs), waiting
-# up to $3 s; prints nothing when none comes.
-wait_entry() {
-    local id="$1" marker="$2" timeout_s="$3" found="" deadline
-    deadline=$((SECONDS + timeout_s))
-    while [ "$SECONDS" -le "$deadline" ]; do
-        found=$(inside "journalctl -o export -q --since=@$((marker / 1000000 - 1)) MESSAGE_ID=$id" 2>/dev/null |
-            awk -v m="$marker" -F= '$1 == "__REALTIME_TIMESTAMP" && $2 >= m { print $2; exit }' || true)
-        [ -n "$found" ] && break
-        sleep 0.1
-    done
-    echo "$found"
-}
-
-wait_active() {
-    local unit="$1" deadline=$((SECONDS + 30))
-    while [ "$SECONDS" -le "$deadline" ]; do
-        [ "$(inside "systemctl is-active $unit" || true)" = active ] && return
-        sleep 0.1
-    done
-    die "$unit not active within 30 s"
-}
 
 # "p50 p99 max n" of the numbers on stdin (nearest rank; with 20 samples p99 is the largest).
 stats() {
@@ -144,11 +74,7 @@ latency_trials() {
     : >"$file"
     for i in $(seq 1 "$trials"); do
         sleep "$(awk -v j="$jitter" -v s="$RANDOM" 'BEGIN { srand(s); printf "%.3f", rand() * j }')"
-        case "$action" in
-        stop) marker=$(inside 'date +%s%6N; systemctl stop ssh' | head -n 1) ;;
-        # A MainPID of 0 (sshd not running) must never reach kill: `kill -9 0` is this process group.
-        kill) marker=$(inside 'p=$(systemctl show -p MainPID --value ssh); [ "$p" -gt 0 ] && date +%s%6N && kill -9 "$p"' | head -n 1) ;;
-        esac
+        marker=$(break_sshd "$action")
         [ -n "$marker" ] || die "trial $i: could not $action sshd (not running?)"
         at=$(wait_entry "$down_raised" "$marker" 15)
         if [ -n "$at" ]; then
@@ -166,7 +92,6 @@ latency_trials() {
 
 # One line for the daemon (PID $1, inside the sandbox): "ticks child_ticks rss_kib hwm_kib cgroup_ns", ticks
 # being utime+stime and cutime+cstime; cgroup_ns is the unit's CPUUsageNSec, "-" when systemd has none.
-daemon_pid() { inside "systemctl show -p MainPID --value sshd-auditor"; }
 daemon_sample() {
     inside "p=$1;"' cg=$(systemctl show -p CPUUsageNSec --value sshd-auditor)
         case "$cg" in "" | *[!0-9]*) cg=- ;; esac
@@ -298,32 +223,19 @@ stop_peers() {
     return 0
 }
 
+# The EXIT trap's hook (scripts/lib/sandbox-bench.sh): stops the flood and the peers, by PID.
+before_poweroff() {
+    [ -z "$flood_pid" ] || kill "$flood_pid" 2>/dev/null || true
+    stop_peers
+}
+
 # --- 1. the sandbox ---------------------------------------------------------------------------------------
 say "Booting the sandbox and installing the release build"
-pid=$(bash "$sandbox_script" boot "$dir")
-make -C "$repo" --no-print-directory install-files DESTDIR="/proc/$pid/root" PREFIX=/usr >/dev/null
-# ReraiseInterval=1s: every trial raises sshd-down anew (the default 5 min would suppress the flaps).
-inside "mkdir -p /etc/sshd-auditor.conf.d && cat >/etc/sshd-auditor.conf.d/bench.conf" <<'EOF'
-[Alerts]
-ReraiseInterval=1s
-EOF
-# Restart=no: Debian's ssh.service restarts a killed sshd after 100 ms, so without this a kill -9 trial
-# would measure a race with systemd, not a crash the auditor reports. No start limit for the trials.
-inside "mkdir -p /etc/systemd/system/ssh.service.d && cat >/etc/systemd/system/ssh.service.d/bench.conf" <<'EOF'
-[Unit]
-StartLimitIntervalSec=0
-[Service]
-Restart=no
-EOF
-# Cold start stops and starts the daemon ten times in a few seconds: past systemd's default start limit.
-inside "mkdir -p /etc/systemd/system/sshd-auditor.service.d && printf '[Unit]\nStartLimitIntervalSec=0\n' >/etc/systemd/system/sshd-auditor.service.d/bench-limit.conf"
-# The flood must reach the journal whole: journald's rate limit would drop most of 5,000 lines/s.
-inside "mkdir -p /etc/systemd/journald.conf.d && printf '[Journal]\nRateLimitIntervalSec=0\n' >/etc/systemd/journald.conf.d/bench.conf"
-# CPUUsageNSec for a second, nanosecond-precise CPU figure beside /proc/PID/stat's 10 ms ticks.
-inside "mkdir -p /etc/systemd/system.conf.d && printf '[Manager]\nDefaultCPUAccounting=yes\n' >/etc/systemd/system.conf.d/bench.conf"
-inside "systemd-sysusers && journalctl --update-catalog && systemctl daemon-reexec && systemctl restart systemd-journald && systemctl restart ssh"
-inside "systemctl enable --now sshd-auditor" >&2
-wait_active sshd-auditor
+sandbox_boot
+sandbox_install
+sandbox_configure fast-reraise ssh-no-restart auditor-no-start-limit journald-no-rate-limit cpu-accounting
+sandbox_activate daemon-reexec
+start_auditor
 sleep 2
 
 # --- 2. cold start ----------------------------------------------------------------------------------------
@@ -349,7 +261,7 @@ say "Footprint, log in the journal: ${window} s idle, then ${window} s at ${rate
 sleep 5
 measure "idle, journal" none ""
 flood_start=$(inside 'date +%s')
-measure "flood, journal" none "python3 '$repo/bench/flood.py' --rate $rate --seconds $window --format message - | nsenter -t $pid -a -r -w logger -t sshd"
+measure "flood, journal" none "$(flood_command journal)"
 sleep 2
 journal_lines=$(inside "journalctl -q -o cat -t sshd --since=@$flood_start | wc -l" || echo "?")
 echo "    the sandbox's journal stored $journal_lines flood lines" >&2
@@ -371,13 +283,14 @@ latency_trials kill "$work/lat-poll-kill" 5
 
 # --- 6. footprint, file, beside the peers -------------------------------------------------------------------
 say "Footprint, log in /var/log/auth.log (LogSource=file), beside fail2ban-server and sshguard"
-inside "rm /etc/systemd/system/sshd-auditor.service.d/bench-poll.conf /etc/sshd-auditor.conf.d/bench-poll.conf && : >/var/log/auth.log && chgrp adm /var/log/auth.log && chmod 0640 /var/log/auth.log"
-inside "printf '[Sources]\nLogSource=file\n' >/etc/sshd-auditor.conf.d/bench-file.conf && systemctl daemon-reload && systemctl restart sshd-auditor"
+inside "rm /etc/systemd/system/sshd-auditor.service.d/bench-poll.conf /etc/sshd-auditor.conf.d/bench-poll.conf"
+sandbox_configure auth-log log-source-file
+inside "systemctl daemon-reload && systemctl restart sshd-auditor"
 wait_active sshd-auditor
 auth_log="/proc/$pid/root/var/log/auth.log"
 start_peers "$auth_log"
 measure "idle, auth.log" peers ""
-measure "flood, auth.log" peers "python3 '$repo/bench/flood.py' --rate $rate --seconds $window --format syslog '$auth_log'"
+measure "flood, auth.log" peers "$(flood_command file)"
 file_lines=$(wc -l <"$auth_log")
 stop_peers
 

@@ -10,9 +10,10 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-sandbox_script="$repo/scripts/sandbox.sh"
-catalog="$repo/systemd/sshd-auditor.catalog"
-binary="$repo/.build/release/sshd-auditor"
+prog="demo"
+# shellcheck source=scripts/lib/sandbox-bench.sh
+. "$repo/scripts/lib/sandbox-bench.sh"
+postmortem_journal="-u sshd-auditor -u ssh -n 40"
 
 if [ -t 1 ]; then
     bold=$'\e[1m' dim=$'\e[2m' reset=$'\e[0m'
@@ -20,61 +21,28 @@ else
     bold="" dim="" reset=""
 fi
 
+# The demo talks to the reader on stdout, unlike the benchmarks' headings (scripts/lib/sandbox-bench.sh).
 say() { printf '\n%s==> %s%s\n' "$bold" "$*" "$reset"; }
 note() { printf '%s    %s%s\n' "$dim" "$*" "$reset"; }
-die() {
-    echo "demo: $*" >&2
-    exit 1
-}
 
-[ "$(id -u)" -eq 0 ] || die "needs root: it boots a systemd in private namespaces"
-[ -x "$binary" ] || die "no release build at $binary: run \`make demo\` (it builds one) or \`make release\`"
+require_root
+require_release "run \`make demo\` (it builds one) or \`make release\`"
 
-dir=$(mktemp -u /tmp/sshd-auditor-demo.XXXXXX)
-pid=""
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
-    # Signalled while the boot's $(...) ran: the boot finished first, but its output never reached $pid.
-    if [ -z "$pid" ] && [ -s "$dir/pid" ]; then pid=$(cat "$dir/pid"); fi
-    if [ -n "$pid" ]; then
-        if [ "$status" -ne 0 ]; then
-            echo "demo: the auditor's journal, for the post-mortem:" >&2
-            inside "systemctl status sshd-auditor --no-pager -n 0; journalctl -u sshd-auditor -u ssh --no-pager -n 40" >&2 || true
-        fi
-        say "Powering the sandbox off and removing it"
-        bash "$sandbox_script" poweroff "$pid" "$dir" || status=1
-    fi
-    if [ "$status" -eq 0 ]; then
+sandbox_workdir demo
+# The EXIT trap's hooks (scripts/lib/sandbox-bench.sh): say what happens, and how it ended.
+before_poweroff() { [ -z "$pid" ] || say "Powering the sandbox off and removing it"; }
+after_cleanup() {
+    if [ "$1" -eq 0 ]; then
         say "Done: every step showed what it should."
     else
-        echo "demo: stopped (status $status)" >&2
+        echo "demo: stopped (status $1)" >&2
     fi
-    exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # Runs a command inside the sandbox, echoing it first as an administrator would type it.
 run() {
     printf '%s# %s%s\n' "$bold" "$*" "$reset"
-    timeout 60 nsenter -t "$pid" -a -r -w /bin/sh -c "$*"
-}
-
-# Runs a command inside quietly.
-inside() { timeout 60 nsenter -t "$pid" -a -r -w /bin/sh -c "$*"; }
-
-# The catalog's MESSAGE_ID for CHECK's raised or resolved entry (read from systemd/sshd-auditor.catalog, so
-# the demo and the product never disagree).
-message_id() {
-    local check="$1" transition="$2"
-    awk -v check="($check)" -v resolved="$([ "$transition" = resolved ] && echo 1 || echo 0)" '
-        /^-- [0-9a-f]+$/ { id = $2; next }
-        /^Subject: / {
-            is_resolved = ($2 == "resolved:")
-            if (index($0, check) > 0 && is_resolved == resolved) { print id; exit }
-        }' "$catalog"
+    inside "$@"
 }
 
 now_us() { date +%s%6N; }
@@ -87,18 +55,11 @@ since() { printf -- '--since=@%d.%06d' $(($1 / 1000000)) $(($1 % 1000000)); }
 # runs while a caller's `>/dev/null` or `$(...)` is in effect would lose its own output with it.)
 alert_at=""
 wait_alert() {
-    local check="$1" transition="$2" marker="$3" timeout_s="${4:-20}" id found=""
+    local check="$1" transition="$2" marker="$3" timeout_s="${4:-20}" id
     id=$(message_id "$check" "$transition")
     [ -n "$id" ] || die "no catalog entry for $check $transition"
-    local deadline=$((SECONDS + timeout_s))
-    while [ "$SECONDS" -le "$deadline" ]; do
-        found=$(inside "journalctl -u sshd-auditor.service -o export -q --since=@$((marker / 1000000 - 1)) MESSAGE_ID=$id" |
-            awk -v m="$marker" -F= '$1 == "__REALTIME_TIMESTAMP" && $2 >= m { print $2; exit }')
-        [ -n "$found" ] && break
-        sleep 0.2
-    done
-    [ -n "$found" ] || die "no $check $transition entry within $timeout_s s"
-    alert_at=$found
+    alert_at=$(wait_entry "$id" "$marker" "$timeout_s" 0.2)
+    [ -n "$alert_at" ] || die "no $check $transition entry within $timeout_s s"
 }
 
 # MESSAGE_ID=... for every alert in the catalog: journalctl ORs matches of one field, so this selects the
@@ -133,17 +94,21 @@ settle() {
 }
 
 say "Booting a real systemd (Debian bookworm, private namespaces) with sshd running"
-pid=$(bash "$sandbox_script" boot "$dir")
+sandbox_boot
 note "sandbox systemd is pid $pid, its / is $dir/rootfs"
 
 say "Installing sshd-auditor as a package would: make install-files DESTDIR=<sandbox> PREFIX=/usr"
-make -C "$repo" --no-print-directory install-files DESTDIR="/proc/$pid/root" PREFIX=/usr >/dev/null
+sandbox_install
 note "binary /usr/bin/sshd-auditor, unit, journal catalog, sysusers.d entry, /etc/sshd-auditor.conf"
 note "a drop-in for the demo: ExpectedPorts=22 (SSH must stay on 22), LogWindow=10s (log-based alerts"
-note "resolve in seconds), ReraiseInterval=1s (no flap suppression between the demo's steps)"
+note "resolve in seconds), ReraiseInterval=1s (no flap suppression between the demo's steps), PollInterval=5s"
+note "(a file edit, which no event announces, is noticed within 5 s instead of the default 30 s)"
 inside "cat >/etc/sshd-auditor.conf.d/demo.conf" <<'EOF'
 [SSH]
 ExpectedPorts=22
+
+[Daemon]
+PollInterval=5s
 
 [Alerts]
 ReraiseInterval=1s

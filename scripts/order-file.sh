@@ -24,43 +24,18 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+prog="order-file"
+# shellcheck source=scripts/lib/sandbox-bench.sh
+. "$repo/scripts/lib/sandbox-bench.sh"
 cd "$repo"
 window="${WINDOW:-30}"
 limit="${LIMIT:-400}"
-binary="$repo/.build/release/sshd-auditor"
 order="$repo/link/sshd-auditor.order"
 
-die() {
-    echo "order-file: $*" >&2
-    exit 1
-}
-say() { printf '\n==> %s\n' "$*" >&2; }
-
-[ "$(id -u)" -eq 0 ] || die "needs root: it boots a systemd in private namespaces"
-if [ -z "${ORDER_FILE_BOUNDED:-}" ]; then
-    ORDER_FILE_BOUNDED=1 exec timeout -s TERM "$limit" "$0" "$@"
-fi
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    say "Building the release binary (make release)"
-    make -C "$repo" --no-print-directory release >&2
-fi
-[ -x "$binary" ] || die "no release build at $binary"
-
-work=$(mktemp -d /tmp/sshd-auditor-order.XXXXXX)
-dir="$work/sandbox"
-pid=""
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
-    [ -z "$pid" ] || bash scripts/sandbox.sh poweroff "$pid" "$dir" || status=1
-    rm -rf --one-file-system "$work"
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-inside() { timeout 60 nsenter -t "$pid" -a -r -w /bin/sh -c "$*"; }
+require_root
+run_bounded ORDER_FILE_BOUNDED "$limit" "$@"
+build_release
+sandbox_workdir order
 
 say "Relinking with a link map; building the tracer; listing the binary's functions"
 # The final `make release` below links again without the map.
@@ -71,11 +46,11 @@ readelf -sW "$binary" | awk '$4 == "FUNC" && $3 != "0" && $7 != "UND" { print $2
 echo "    $(wc -l <"$work/functions") functions" >&2
 
 say "Booting the sandbox and installing the release build"
-pid=$(bash scripts/sandbox.sh boot "$dir")
-make -C "$repo" --no-print-directory install-files DESTDIR="/proc/$pid/root" PREFIX=/usr >/dev/null
-bash scripts/sandbox.sh install "$pid" "$work/covtrace" /usr/local/libexec/covtrace
+sandbox_boot
+sandbox_install
+bash "$sandbox_script" install "$pid" "$work/covtrace" /usr/local/libexec/covtrace
 inside "cat >/usr/local/libexec/covtrace-functions && chmod 0644 /usr/local/libexec/covtrace-functions" <"$work/functions"
-inside "systemd-sysusers && journalctl --update-catalog && systemctl restart ssh"
+sandbox_activate
 
 # Runs the installed unit under covtrace for WINDOW s with ExecStart's arguments "$2", while "$3" (shell
 # commands, run inside) exercises it; the functions it ran go to $work/$1.hits.
@@ -119,7 +94,7 @@ record journal run '
     '
 # The same with sshd's log in auth.log and only the poll timer (bench/daemon.sh's other configurations).
 say "Recording the daemon with sshd's log in /var/log/auth.log and --poll-only, $window s"
-inside ": >/var/log/auth.log && chgrp adm /var/log/auth.log && chmod 0640 /var/log/auth.log"
+sandbox_configure auth-log
 inside "printf '[Sources]\nLogSource=file\n' >>/etc/sshd-auditor.conf.d/order-file.conf"
 record file "run --poll-only" '
     for i in $(seq 1 12); do echo "$(date "+%b %e %T") sandbox sshd[4242]: Failed password for invalid user admin from 203.0.113.9 port 4242$i ssh2" >>/var/log/auth.log; done

@@ -38,6 +38,9 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(help: "Skip the firewall rules (they need nft or iptables-save and privileges).")
     var noFirewall = false
 
+    @Flag(help: "List every finding of each check; the text lists \(StatusText.defaultFindingLimit) of each.")
+    var all = false
+
     func run() async throws {
         let configuration = try self.options.load()
         var logger = Logger(label: "sshd-auditor")
@@ -70,7 +73,12 @@ struct CheckCommand: AsyncParsableCommand {
             logSource: await auditor.logSourceName,
             problems: problems
         )
-        print(self.json ? try document.encoded() : StatusText.render(document, origin: "checked now"), terminator: "")
+        let limit = self.all ? nil : StatusText.defaultFindingLimit
+        if self.json {
+            print(try document.encoded(), terminator: "")
+        } else {
+            print(StatusText.render(document, origin: "checked now", findingLimit: limit), terminator: "")
+        }
         throw ExitCode(document.overallSeverity.exitCode)
     }
 }

@@ -32,11 +32,19 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Always run the checks now, even when the daemon's status is fresh.")
     var fresh = false
 
+    @Flag(help: "List every finding of each check; the text lists \(StatusText.defaultFindingLimit) of each.")
+    var all = false
+
     func run() async throws {
         let configuration = try self.options.load()
         let (document, origin) = await Self.currentStatus(configuration: configuration, forceFresh: self.fresh)
         if !self.quiet {
-            print(self.json ? try document.encoded() : StatusText.render(document, origin: origin), terminator: "")
+            let limit = self.all ? nil : StatusText.defaultFindingLimit
+            if self.json {
+                print(try document.encoded(), terminator: "")
+            } else {
+                print(StatusText.render(document, origin: origin, findingLimit: limit), terminator: "")
+            }
         }
         throw ExitCode(document.overallSeverity.exitCode)
     }

@@ -41,21 +41,14 @@ public final class JournalFollower: Sendable {
             bufferingPolicy: .bufferingOldest(Self.bufferSize)
         )
         self.entries = stream
-        do {
-            self.worker = try WorkerThread { stop in
-                do throws(SystemdError) {
-                    try Self.follow(source: source, matches: matches, start: start, into: continuation, stop: stop)
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
+        self.worker = try WorkerThread.feeding(continuation) { stop in
+            do throws(SystemdError) {
+                try Self.follow(source: source, matches: matches, start: start, into: continuation, stop: stop)
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
             }
-        } catch {
-            continuation.finish()
-            throw error
         }
-        let stop = self.worker.stopFlag
-        continuation.onTermination = { _ in stop.set() }
     }
 
     deinit {

@@ -159,6 +159,15 @@ public final class JournalReader {
         }
     }
 
+    /// Moves after the last entry, to read the journal backwards with ``previous()``: the first call returns the
+    /// newest matching entry. (To read forwards from the end, use ``seekToTail()``.)
+    ///
+    /// The corresponding C function is `sd_journal_seek_tail(3)`.
+    public func seekToEnd() throws(SystemdError) {
+        try check("sd_journal_seek_tail") { sd_journal_seek_tail(self.journal) }
+        self.standsOnUnreadEntry = false
+    }
+
     /// Moves to the first entry logged at or after `microseconds` since the Unix epoch (wall clock), so
     /// ``next()`` returns the entries of a recent window.
     ///
@@ -191,6 +200,18 @@ public final class JournalReader {
     /// `sd_journal_get_realtime_usec(3)` and `sd_journal_get_cursor(3)`.
     public func next() throws(SystemdError) -> JournalEntry? {
         guard try self.moveToNextEntry() else { return nil }
+        return try self.currentEntry()
+    }
+
+    /// The matching entry before the one the reader stands on (after ``seekToEnd()``: the newest), or `nil` at
+    /// the start of the journal.
+    ///
+    /// The corresponding C functions are `sd_journal_previous(3)`, `sd_journal_enumerate_data(3)`,
+    /// `sd_journal_get_realtime_usec(3)` and `sd_journal_get_cursor(3)`.
+    public func previous() throws(SystemdError) -> JournalEntry? {
+        self.standsOnUnreadEntry = false
+        let moved = try check("sd_journal_previous") { sd_journal_previous(self.journal) }
+        guard moved > 0 else { return nil }
         return try self.currentEntry()
     }
 
@@ -251,6 +272,17 @@ public final class JournalReader {
         var realtime: UInt64 = 0
         try check("sd_journal_get_realtime_usec") { sd_journal_get_realtime_usec(self.journal, &realtime) }
         return realtime
+    }
+
+    /// Whether the reader opened any journal file. Opening succeeds without one (no permission to read the
+    /// journal, no journal yet): reading then returns nothing, which this tells apart from an empty match.
+    ///
+    /// The corresponding C function is `sd_journal_get_usage(3)`: the disk space of the files opened, zero
+    /// when none was.
+    public func hasFiles() throws(SystemdError) -> Bool {
+        var bytes: UInt64 = 0
+        try check("sd_journal_get_usage") { sd_journal_get_usage(self.journal, &bytes) }
+        return bytes > 0
     }
 
     /// Waits up to `timeout` for the journal to change.

@@ -41,24 +41,16 @@ public final class UnitWatcher: Sendable {
             bufferingPolicy: .bufferingNewest(1024)
         )
         self.events = stream
-        do {
-            self.worker = try WorkerThread { stop in
-                WatchLoop(
-                    unitNames: unitNames,
-                    address: address,
-                    initialBackoff: initialBackoff,
-                    maximumBackoff: maximumBackoff,
-                    continuation: continuation,
-                    stop: stop
-                ).run()
-            }
-        } catch {
-            continuation.finish()
-            throw error
+        self.worker = try WorkerThread.feeding(continuation) { stop in
+            WatchLoop(
+                unitNames: unitNames,
+                address: address,
+                initialBackoff: initialBackoff,
+                maximumBackoff: maximumBackoff,
+                continuation: continuation,
+                stop: stop
+            ).run()
         }
-        // The consumer went away: let the thread end (joining here could be on the thread itself).
-        let stop = self.worker.stopFlag
-        continuation.onTermination = { _ in stop.set() }
     }
 
     deinit {

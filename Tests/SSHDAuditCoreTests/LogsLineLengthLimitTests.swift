@@ -8,17 +8,7 @@ struct LogsLineLengthLimitTests {
     /// Feeds `input` in chunks of `chunkSize` to a splitter cut at `limit`; returns the lines and the cut count.
     func split(_ input: [UInt8], chunkSize: Int, limit: Int) -> (lines: [[UInt8]], truncated: Int) {
         var splitter = LineSplitter(maximumLineLength: limit)
-        var lines: [[UInt8]] = []
-        input.withUnsafeBufferPointer { bytes in
-            var start = 0
-            while start < bytes.count {
-                let end = min(start + chunkSize, bytes.count)
-                splitter.split(UnsafeBufferPointer(rebasing: bytes[start..<end])) { lines.append(Array($0)) }
-                start = end
-            }
-        }
-        splitter.finish { lines.append(Array($0)) }
-        #expect(splitter.lineCount == lines.count)
+        let lines = splitter.lines(of: input, chunkSize: chunkSize)
         return (lines, splitter.truncatedLineCount)
     }
 

@@ -6,18 +6,7 @@ struct LogsLineSplitterTests {
     /// Feeds `input` in chunks of `chunkSize` and collects the lines.
     func split(_ input: [UInt8], chunkSize: Int) -> [[UInt8]] {
         var splitter = LineSplitter()
-        var lines: [[UInt8]] = []
-        input.withUnsafeBufferPointer { bytes in
-            var start = 0
-            while start < bytes.count {
-                let end = min(start + chunkSize, bytes.count)
-                splitter.split(UnsafeBufferPointer(rebasing: bytes[start..<end])) { lines.append(Array($0)) }
-                start = end
-            }
-        }
-        splitter.finish { lines.append(Array($0)) }
-        #expect(splitter.lineCount == lines.count)
-        return lines
+        return splitter.lines(of: input, chunkSize: chunkSize)
     }
 
     @Test("every chunk size gives the same lines", arguments: [1, 2, 3, 7, 8, 9, 15, 16, 17, 64, 4096])

@@ -12,7 +12,7 @@ import Testing
 struct CheckCommandLiveTests {
     @Test("--user: a ~/.ssh writable by another group is CRITICAL naming it (exit 2); fixed modes pass (exit 0)")
     func userKeyModes() throws {
-        guard DaemonSignalTests.binaryExists(),
+        guard TestEnvironment.requireAuditorBinary(),
             TestEnvironment.require(TestEnvironment.isRoot, "needs root to add a user and chown files to it"),
             TestEnvironment.require(
                 FileManager.default.isExecutableFile(atPath: "/usr/sbin/useradd"),
@@ -69,7 +69,7 @@ struct CheckCommandLiveTests {
 
     @Test("--user with a name that does not exist: UNKNOWN (exit 3), saying so")
     func unknownUser() throws {
-        guard DaemonSignalTests.binaryExists() else { return }
+        guard TestEnvironment.requireAuditorBinary() else { return }
         let workspace = try AuditorWorkspace(enabled: [])
         defer { workspace.remove() }
         let name = "no-such-user-\(UInt32.random(in: 0...UInt32.max))"
@@ -80,7 +80,7 @@ struct CheckCommandLiveTests {
 
     @Test("a REJECT for port 22 in a network namespace: firewall-blocks-port CRITICAL (exit 2); none: OK")
     func firewallReject() throws {
-        guard DaemonSignalTests.binaryExists(),
+        guard TestEnvironment.requireAuditorBinary(),
             TestEnvironment.require(TestEnvironment.isRoot, "needs root to create a network namespace")
         else { return }
         let tools = ["/usr/sbin/ip", "/usr/sbin/nft"]

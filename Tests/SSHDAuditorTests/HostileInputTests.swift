@@ -82,7 +82,7 @@ struct HostileInputTests {
 
     @Test("sshd-auditor config --file on a self-including file: exit 1, file:line on stderr, within the limit")
     func selfIncludeCommand() throws {
-        guard Self.haveBinary() else { return }
+        guard TestEnvironment.requireAuditorBinary() else { return }
         let tree = try TemporaryTree()
         defer { tree.remove() }
         let config = tree.path + "/sshd_config"
@@ -100,7 +100,7 @@ struct HostileInputTests {
 
     @Test("sshd-auditor config --file with 5,000 included files: exit 0, their settings applied")
     func hugeGlobCommand() throws {
-        guard Self.haveBinary() else { return }
+        guard TestEnvironment.requireAuditorBinary() else { return }
         let tree = try TemporaryTree()
         defer { tree.remove() }
         let config = tree.path + "/sshd_config"
@@ -119,7 +119,7 @@ struct HostileInputTests {
 
     @Test("as nobody, config --file and events on a 0600 root file: exit 1, the file and EACCES named, no crash")
     func unreadableFilesCommand() throws {
-        guard Self.haveBinary(),
+        guard TestEnvironment.requireAuditorBinary(),
             TestEnvironment.require(TestEnvironment.isRoot, "needs root to own the file and run as nobody"),
             TestEnvironment.require(
                 FileManager.default.isExecutableFile(atPath: Self.runuser),
@@ -216,7 +216,7 @@ struct HostileInputTests {
 
     @Test("a 64 MiB log that is one line with no newline: events stays under the bound and counts one line")
     func oneHugeLine() throws {
-        guard Self.haveBinary() else { return }
+        guard TestEnvironment.requireAuditorBinary() else { return }
         let tree = try TemporaryTree()
         defer { tree.remove() }
         let path = tree.path + "/auth.log"
@@ -239,7 +239,7 @@ struct HostileInputTests {
     }
 
     private func measureMemory(logSize: Int) throws {
-        guard Self.haveBinary() else { return }
+        guard TestEnvironment.requireAuditorBinary() else { return }
         let tree = try TemporaryTree()
         defer { tree.remove() }
         let free = try Self.freeBytes(tree.path)
@@ -289,13 +289,6 @@ struct HostileInputTests {
     // MARK: - Helpers
 
     static let runuser = "/usr/sbin/runuser"
-
-    static func haveBinary() -> Bool {
-        TestEnvironment.require(
-            FileManager.default.isExecutableFile(atPath: TestEnvironment.auditorBinary),
-            "no sshd-auditor binary at \(TestEnvironment.auditorBinary); build it first"
-        )
-    }
 
     static func failedLine(port: Int) -> String {
         "Nov 21 10:00:00 host sshd[1]: Failed password for root from 192.0.2.1 port \(port) ssh2\n"

@@ -93,13 +93,7 @@ struct LogSourcesAuthLogFollowerTests {
     @Test("a backlog of other programs' lines is read in bounded calls that say more is pending")
     func readBudget() throws {
         let log = try LogDirectory()
-        let follower = AuthLogFollower(
-            path: log.logPath,
-            stateFilePath: log.stateFile,
-            startPosition: .start,
-            classicYear: .fixed(2026),
-            readSize: 4096
-        )
+        let follower = log.follower(start: .start, readSize: 4096)
         // 20 buffers of other programs' lines, more than one call reads.
         try log.append(raw: String(repeating: Self.cronLine, count: 20 * 4096 / Self.cronLine.utf8.count))
         try log.append(ports: 1...1)
@@ -267,8 +261,7 @@ struct LogSourcesAuthLogFollowerTests {
         #expect(try follower.readPorts() == [2])
         try log.append(ports: 3...3)
         try log.rename(to: "auth.log.1")
-        let gzip = try runCommand("/bin/gzip", [log.path("auth.log.1")], timeout: .seconds(30))
-        #expect(gzip.status == 0)
+        try log.gzip("auth.log.1")
         try log.append(ports: 4...5)
         // `follower` last saw the file before line 3 was written, so it cannot say how much was lost.
         #expect(try follower.readPorts() == [4, 5])
@@ -281,8 +274,7 @@ struct LogSourcesAuthLogFollowerTests {
         try log.append(ports: 6...7)
         #expect(try sized.readPorts(limit: 1) == [6])
         try log.rename(to: "auth.log.2")
-        let gzip2 = try runCommand("/bin/gzip", [log.path("auth.log.2")], timeout: .seconds(30))
-        #expect(gzip2.status == 0)
+        try log.gzip("auth.log.2")
         try log.append(ports: 8...8)
         #expect(try sized.readPorts() == [8])
         let lost = try #require(sized.takeNotices().first { $0.kind == .linesLost })
@@ -339,8 +331,7 @@ struct LogSourcesAuthLogFollowerTests {
         try log.rename(to: "auth.log.1")
         try log.append(ports: 3...3)
         try log.rename("auth.log.1", to: "auth.log.2")
-        let gzip = try runCommand("/bin/gzip", [log.path("auth.log.2")], timeout: .seconds(30))
-        #expect(gzip.status == 0)
+        try log.gzip("auth.log.2")
         try log.rename(to: "auth.log.1")
         try log.append(ports: 4...4)
         let restarted = log.follower(start: .start)
@@ -366,12 +357,7 @@ struct LogSourcesAuthLogFollowerTests {
     func stateForOtherPath() throws {
         let log = try LogDirectory()
         try log.append(ports: 1...2)
-        let other = AuthLogFollower(
-            path: log.path("other.log"),
-            stateFilePath: log.stateFile,
-            startPosition: .start,
-            classicYear: .fixed(2026)
-        )
+        let other = log.follower(start: .start, path: log.path("other.log"))
         #expect(try other.readPorts() == [])
         let follower = log.follower(start: .start)
         #expect(try follower.readPorts() == [1, 2])
@@ -391,13 +377,7 @@ struct LogSourcesAuthLogFollowerTests {
     @Test("a line longer than the read buffer is skipped with a notice, the lines around it are read")
     func overlongLine() throws {
         let log = try LogDirectory()
-        let follower = AuthLogFollower(
-            path: log.logPath,
-            stateFilePath: log.stateFile,
-            startPosition: .start,
-            classicYear: .fixed(2026),
-            readSize: 4096
-        )
+        let follower = log.follower(start: .start, readSize: 4096)
         try log.append(ports: 1...1)
         try log.append(
             raw: "Nov 21 10:00:00 host sshd[1]: Failed password for " + String(repeating: "x", count: 10_000)
@@ -411,7 +391,7 @@ struct LogSourcesAuthLogFollowerTests {
 }
 
 /// A temporary directory holding one log file and a state file, removed when the value is dropped (shared with
-/// LogSourcesReadinessTests).
+/// LogSourcesReadinessTests and LogSourcesLogrotateTests).
 final class LogDirectory {
     let directory: URL
     let name: String
@@ -432,7 +412,14 @@ final class LogDirectory {
 
     func path(_ name: String) -> String { self.directory.appendingPathComponent(name).path }
 
-    func follower(start: LogStartPosition = .end, stateFile: String?? = .some(nil)) -> AuthLogFollower {
+    /// A follower of the log (or of `path`) with the year 2026 for classic stamps. `stateFile`: the directory's
+    /// state file when not given, another path, or `nil` for none (memory only).
+    func follower(
+        start: LogStartPosition = .end,
+        stateFile: String?? = .some(nil),
+        path: String? = nil,
+        readSize: Int = AuthLogFollower.defaultReadSize
+    ) -> AuthLogFollower {
         let state: String? =
             switch stateFile {
             case .some(.none): self.stateFile
@@ -440,10 +427,11 @@ final class LogDirectory {
             case .none: nil
             }
         return AuthLogFollower(
-            path: self.logPath,
+            path: path ?? self.logPath,
             stateFilePath: state,
             startPosition: start,
-            classicYear: .fixed(2026)
+            classicYear: .fixed(2026),
+            readSize: readSize
         )
     }
 
@@ -472,6 +460,12 @@ final class LogDirectory {
 
     func rename(_ from: String? = nil, to name: String) throws {
         try FileManager.default.moveItem(atPath: self.path(from ?? self.name), toPath: self.path(name))
+    }
+
+    /// Compresses `name` as logrotate's compress does: `name.gz` replaces it.
+    func gzip(_ name: String) throws {
+        let result = try runCommand("/bin/gzip", [self.path(name)], timeout: .seconds(30))
+        #expect(result.status == 0)
     }
 
     func copy(to name: String) throws {

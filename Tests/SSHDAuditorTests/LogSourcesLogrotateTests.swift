@@ -36,16 +36,11 @@ struct LogSourcesLogrotateTests {
                 "logrotate is not installed (apt-get install logrotate)"
             )
         else { return }
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("logrotate-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let log = directory.appendingPathComponent("auth.log").path
-        let config = directory.appendingPathComponent("logrotate.conf").path
-        let status = directory.appendingPathComponent("logrotate.status").path
-        let state = directory.appendingPathComponent("state").path
+        let log = try LogDirectory()
+        let config = log.path("logrotate.conf")
+        let status = log.path("logrotate.status")
         try Data(
-            "\(log) {\n    rotate 5\n    missingok\n\(style.directives.map { "    \($0)\n" }.joined())}\n".utf8
+            "\(log.logPath) {\n    rotate 5\n    missingok\n\(style.directives.map { "    \($0)\n" }.joined())}\n".utf8
         ).write(to: URL(fileURLWithPath: config))
         func rotate() throws {
             let result = try runCommand(Self.logrotate, ["-f", "-s", status, config], timeout: .seconds(30))
@@ -53,33 +48,16 @@ struct LogSourcesLogrotateTests {
             // dateext names by the second: two rotations in one second would collide.
             if style.directives.contains("dateext") { Thread.sleep(forTimeInterval: 1.1) }
         }
-        func append(_ ports: ClosedRange<Int>) throws {
-            if !FileManager.default.fileExists(atPath: log) {
-                #expect(FileManager.default.createFile(atPath: log, contents: nil))
-            }
-            let handle = try #require(FileHandle(forWritingAtPath: log))
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            let text = ports.map {
-                "Nov 21 10:00:00 host sshd[100]: Failed password for root from 192.0.2.1 port \($0) ssh2\n"
-            }
-            try handle.write(contentsOf: Data(text.joined().utf8))
-        }
         func read(_ follower: AuthLogFollower) throws -> [Int?] {
             try follower.readNewEvents(limit: 100).map(\.port)
         }
 
-        try append(1...3)
-        let follower = AuthLogFollower(
-            path: log,
-            stateFilePath: state,
-            startPosition: .start,
-            classicYear: .fixed(2026)
-        )
+        try log.append(ports: 1...3)
+        let follower = log.follower(start: .start)
         #expect(try read(follower) == [1, 2, 3])
-        try append(4...5)
+        try log.append(ports: 4...5)
         try rotate()
-        try append(6...6)
+        try log.append(ports: 6...6)
         let afterFirst = try read(follower)
         let notices = follower.takeNotices().map(\.kind)
         if style.tailReadable {
@@ -91,18 +69,13 @@ struct LogSourcesLogrotateTests {
         }
 
         // A second rotation while the daemon is down: a new follower resumes from the state file.
-        try append(7...8)
+        try log.append(ports: 7...8)
         try rotate()
-        try append(9...9)
-        let restarted = AuthLogFollower(
-            path: log,
-            stateFilePath: state,
-            startPosition: .start,
-            classicYear: .fixed(2026)
-        )
+        try log.append(ports: 9...9)
+        let restarted = log.follower(start: .start)
         let afterSecond = try read(restarted)
         #expect(afterSecond == (style.tailReadable ? [7, 8, 9] : [9]))
-        try append(10...10)
+        try log.append(ports: 10...10)
         #expect(try read(restarted) == [10])
     }
 }

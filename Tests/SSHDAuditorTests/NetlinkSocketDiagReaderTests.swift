@@ -77,14 +77,13 @@ struct NetlinkSocketDiagReaderTests {
     @Test("keeps the transmit queue of a socket that is not a listener")
     func connectedQueues() throws {
         var entries: [TCPSocketEntry] = []
+        // TCP_ESTABLISHED (1).
         let datagram = Self.message(
-            family: 2,
             state: 1,
             source: [10, 0, 0, 1],
             sourcePort: 22,
             receiveQueue: 5,
             transmitQueue: 700,
-            uid: 0,
             inode: 9
         )
         #expect(try Self.parse(datagram, into: &entries) == false)
@@ -128,17 +127,7 @@ struct NetlinkSocketDiagReaderTests {
     @Test("skips answers to another sequence number and message types it does not know")
     func skips() throws {
         var entries: [TCPSocketEntry] = []
-        let other = Self.message(
-            family: 2,
-            state: 10,
-            source: [127, 0, 0, 1],
-            sourcePort: 1,
-            receiveQueue: 0,
-            transmitQueue: 0,
-            uid: 0,
-            inode: 1,
-            sequence: 99
-        )
+        let other = Self.message(source: [127, 0, 0, 1], sourcePort: 1, inode: 1, sequence: 99)
         let noop = Self.header(length: 16, type: 1, sequence: 1)  // NLMSG_NOOP
         #expect(try Self.parse(other + noop + Self.done(sequence: 1), into: &entries))
         #expect(entries.isEmpty)
@@ -169,15 +158,16 @@ struct NetlinkSocketDiagReaderTests {
         header(length: 20, type: 3, sequence: sequence) + bytes(of: Int32(0))
     }
 
-    /// `nlmsghdr` + `inet_diag_msg` with the remote end all zero, as for a listener.
+    /// `nlmsghdr` + `inet_diag_msg` with the remote end all zero, as for a listener; by default an IPv4
+    /// (`AF_INET`, 2) listener (`TCP_LISTEN`, 10) with empty queues, owned by root, answering request 1.
     static func message(
-        family: UInt8,
-        state: UInt8,
+        family: UInt8 = 2,
+        state: UInt8 = 10,
         source: [UInt8],
         sourcePort: UInt16,
-        receiveQueue: UInt32,
-        transmitQueue: UInt32,
-        uid: UInt32,
+        receiveQueue: UInt32 = 0,
+        transmitQueue: UInt32 = 0,
+        uid: UInt32 = 0,
         inode: UInt32,
         sequence: UInt32 = 1
     ) -> [UInt8] {

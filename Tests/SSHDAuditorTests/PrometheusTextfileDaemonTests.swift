@@ -10,7 +10,7 @@ import Testing
 struct PrometheusTextfileDaemonTests {
     @Test("after a cycle: well-formed gauges named sshd_auditor_*, one check_status series per check")
     func contentAfterCycle() async throws {
-        guard DaemonSignalTests.binaryExists() else { return }
+        guard TestEnvironment.requireAuditorBinary() else { return }
         let workspace = try AuditorWorkspace(settings: ["[Daemon]", "PollInterval=1h"])
         defer { workspace.remove() }
         let metricsFile = workspace.path("node-exporter/sshd_auditor.prom")
@@ -47,7 +47,7 @@ struct PrometheusTextfileDaemonTests {
 
     @Test("with a real sshd on loopback: one listening_port series per address it listens on")
     func listeningPorts() async throws {
-        guard DaemonSignalTests.binaryExists(),
+        guard TestEnvironment.requireAuditorBinary(),
             TestEnvironment.require(TestEnvironment.isRoot, "needs root to start sshd on loopback")
         else { return }
         let sshd = try LoopbackSSHD()

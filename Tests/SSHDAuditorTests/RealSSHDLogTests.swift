@@ -22,10 +22,7 @@ struct RealSSHDLogTests {
                 FileManager.default.fileExists(atPath: "/run/sshd"),
                 "sshd needs its privilege separation directory /run/sshd"
             ),
-            TestEnvironment.require(
-                FileManager.default.isExecutableFile(atPath: TestEnvironment.auditorBinary),
-                "\(TestEnvironment.auditorBinary) is not built"
-            )
+            TestEnvironment.requireAuditorBinary()
         else { return }
 
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("events-sshd-\(UUID())")

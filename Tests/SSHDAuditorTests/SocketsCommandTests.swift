@@ -78,7 +78,7 @@ struct SocketsCommandTests {
 
     @Test("the binary prints the table, and diagnostics on standard error")
     func binaryTable() throws {
-        guard Self.binaryExists() else { return }
+        guard TestEnvironment.requireAuditorBinary() else { return }
         let tree = try ListeningSocketReaderTests.makeTree()
         defer { tree.remove() }
         let result = try runCommand(TestEnvironment.auditorBinary, ["sockets", "--proc-root", tree.path])
@@ -91,7 +91,7 @@ struct SocketsCommandTests {
 
     @Test("the binary prints JSON with sockets, processes and diagnostics")
     func binaryJSON() throws {
-        guard Self.binaryExists() else { return }
+        guard TestEnvironment.requireAuditorBinary() else { return }
         let tree = try ListeningSocketReaderTests.makeTree()
         defer { tree.remove() }
         let result = try runCommand(TestEnvironment.auditorBinary, ["sockets", "--proc-root", tree.path, "--json"])
@@ -129,7 +129,7 @@ struct SocketsCommandTests {
 
     @Test("the binary with --no-processes lists the sockets without owners")
     func binaryNoProcesses() throws {
-        guard Self.binaryExists() else { return }
+        guard TestEnvironment.requireAuditorBinary() else { return }
         let tree = try ListeningSocketReaderTests.makeTree()
         defer { tree.remove() }
         let result = try runCommand(
@@ -144,7 +144,7 @@ struct SocketsCommandTests {
 
     @Test("the binary fails with a clear message when the proc root has no tables")
     func binaryMissingRoot() throws {
-        guard Self.binaryExists() else { return }
+        guard TestEnvironment.requireAuditorBinary() else { return }
         let tree = try ProcTree()
         defer { tree.remove() }
         let result = try runCommand(TestEnvironment.auditorBinary, ["sockets", "--proc-root", tree.path])
@@ -161,13 +161,6 @@ struct SocketsCommandTests {
         ] {
             #expect(help.contains(phrase), "help lacks \(phrase)")
         }
-    }
-
-    static func binaryExists() -> Bool {
-        TestEnvironment.require(
-            FileManager.default.isExecutableFile(atPath: TestEnvironment.auditorBinary),
-            "no sshd-auditor binary at \(TestEnvironment.auditorBinary); build it first"
-        )
     }
 }
 

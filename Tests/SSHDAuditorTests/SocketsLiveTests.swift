@@ -25,13 +25,7 @@ struct SocketsLiveTests {
 
     @Test("sshd-auditor sockets --json lists what ss -ltnp lists, with sshd's pid")
     func matchesSS() throws {
-        guard Self.canRun() else { return }
-        guard
-            TestEnvironment.require(
-                FileManager.default.isExecutableFile(atPath: TestEnvironment.auditorBinary),
-                "no sshd-auditor binary at \(TestEnvironment.auditorBinary); build it first"
-            )
-        else { return }
+        guard Self.canRun(), TestEnvironment.requireAuditorBinary() else { return }
         let sshd = try LoopbackSSHD()
         defer { sshd.stop() }
 
@@ -65,13 +59,7 @@ struct SocketsLiveTests {
 
     @Test("sockets --source netlink and --source proc print sshd's listeners with its pid, and name the source")
     func bothSources() throws {
-        guard Self.canRun() else { return }
-        guard
-            TestEnvironment.require(
-                FileManager.default.isExecutableFile(atPath: TestEnvironment.auditorBinary),
-                "no sshd-auditor binary at \(TestEnvironment.auditorBinary); build it first"
-            )
-        else { return }
+        guard Self.canRun(), TestEnvironment.requireAuditorBinary() else { return }
         let sshd = try LoopbackSSHD()
         defer { sshd.stop() }
         for source in ["netlink", "proc", "auto"] {
@@ -95,12 +83,9 @@ struct SocketsLiveTests {
 
     @Test("as an unprivileged user, lists root's sshd without an owner instead of failing (EACCES on /proc/PID/fd)")
     func unprivileged() throws {
-        guard Self.canRun() else { return }
         guard
-            TestEnvironment.require(
-                FileManager.default.isExecutableFile(atPath: TestEnvironment.auditorBinary),
-                "no sshd-auditor binary at \(TestEnvironment.auditorBinary); build it first"
-            ),
+            Self.canRun(),
+            TestEnvironment.requireAuditorBinary(),
             TestEnvironment.require(
                 FileManager.default.isExecutableFile(atPath: Self.runuser),
                 "no \(Self.runuser) (util-linux) to drop privileges"

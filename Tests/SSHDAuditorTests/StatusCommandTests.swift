@@ -11,46 +11,44 @@ import Testing
 struct StatusCommandTests {
     @Test("a live daemon's fresh status.json is shown as 'from the daemon'; once it stops, status checks itself")
     func daemonThenStale() async throws {
-        guard DaemonSignalTests.binaryExists() else { return }
-        let workspace = try AuditorWorkspace(enabled: [.authFailureBurst], settings: ["[Daemon]", "PollInterval=1h"])
-        defer { workspace.remove() }
-        let daemon = try AuditorDaemon(workspace: workspace)
-        defer { daemon.stop() }
-        let written = try await DaemonSignalTests.firstStatus(workspace, daemon)
+        guard TestEnvironment.requireAuditorBinary() else { return }
+        try await AuditorDaemon.withWorkspace(pollInterval: "1h") { workspace, daemon in
+            let written = try await DaemonSignalTests.firstStatus(workspace, daemon)
 
-        let text = try workspace.run("status")
-        #expect(text.stdout.contains("from the daemon (pid \(daemon.pid))"), "\(text.stdout)")
-        #expect(text.status == written.overallSeverity.exitCode)
-        #expect(text.stdout.hasPrefix("SSH \(written.overallSeverity.label)"))
+            let text = try workspace.run("status")
+            #expect(text.stdout.contains("from the daemon (pid \(daemon.pid))"), "\(text.stdout)")
+            #expect(text.status == written.overallSeverity.exitCode)
+            #expect(text.stdout.hasPrefix("SSH \(written.overallSeverity.label)"))
 
-        let json = try workspace.run("status", ["--json"])
-        let shown = try StatusDocument.decode(Array(json.stdout.utf8))
-        #expect(shown.pid == daemon.pid && shown.time == written.time, "status --json is not the daemon's document")
-        #expect(json.status == written.overallSeverity.exitCode)
+            let json = try workspace.run("status", ["--json"])
+            let shown = try StatusDocument.decode(Array(json.stdout.utf8))
+            #expect(shown.pid == daemon.pid && shown.time == written.time, "status --json is not the daemon's document")
+            #expect(json.status == written.overallSeverity.exitCode)
 
-        let quiet = try workspace.run("status", ["--quiet"])
-        #expect(quiet.stdout.isEmpty && quiet.stderr.isEmpty, "--quiet printed: \(quiet.stdout)\(quiet.stderr)")
-        #expect(quiet.status == written.overallSeverity.exitCode)
+            let quiet = try workspace.run("status", ["--quiet"])
+            #expect(quiet.stdout.isEmpty && quiet.stderr.isEmpty, "--quiet printed: \(quiet.stdout)\(quiet.stderr)")
+            #expect(quiet.status == written.overallSeverity.exitCode)
 
-        // The daemon stops; its status.json stays behind, naming a pid that no longer runs.
-        daemon.send(SIGTERM)
-        #expect(try await daemon.waitForExit(timeout: .seconds(10)) == 0, "\(daemon.log)")
-        #expect(workspace.statusDocument()?.pid == daemon.pid)
+            // The daemon stops; its status.json stays behind, naming a pid that no longer runs.
+            daemon.send(SIGTERM)
+            #expect(try await daemon.waitForExit(timeout: .seconds(10)) == 0, "\(daemon.log)")
+            #expect(workspace.statusDocument()?.pid == daemon.pid)
 
-        let stale = try workspace.run("status")
-        #expect(stale.stdout.contains("checked now: no sshd-auditor daemon is running"), "\(stale.stdout)")
-        #expect(!stale.stdout.contains("from the daemon"))
-        let staleJSON = try workspace.run("status", ["--json"])
-        let checkedNow = try StatusDocument.decode(Array(staleJSON.stdout.utf8))
-        #expect(checkedNow.pid != daemon.pid)
-        #expect(checkedNow.time > written.time)
-        #expect(checkedNow.checks.map(\.id) == [CheckID.authFailureBurst.rawValue])
-        #expect(staleJSON.status == checkedNow.overallSeverity.exitCode)
+            let stale = try workspace.run("status")
+            #expect(stale.stdout.contains("checked now: no sshd-auditor daemon is running"), "\(stale.stdout)")
+            #expect(!stale.stdout.contains("from the daemon"))
+            let staleJSON = try workspace.run("status", ["--json"])
+            let checkedNow = try StatusDocument.decode(Array(staleJSON.stdout.utf8))
+            #expect(checkedNow.pid != daemon.pid)
+            #expect(checkedNow.time > written.time)
+            #expect(checkedNow.checks.map(\.id) == [CheckID.authFailureBurst.rawValue])
+            #expect(staleJSON.status == checkedNow.overallSeverity.exitCode)
+        }
     }
 
     @Test("a status.json too old for its poll interval is stale even when its pid runs")
     func staleByAge() throws {
-        guard DaemonSignalTests.binaryExists() else { return }
+        guard TestEnvironment.requireAuditorBinary() else { return }
         let workspace = try AuditorWorkspace(enabled: [.authFailureBurst])
         defer { workspace.remove() }
         // Written by "a daemon" (this test process, which is alive) polling every 5 s, a minute ago: past three
@@ -140,7 +138,7 @@ struct StatusCommandTests {
         arguments: situations
     )
     func exitStatusFollowsSeverity(_ situation: Situation) throws {
-        guard DaemonSignalTests.binaryExists() else { return }
+        guard TestEnvironment.requireAuditorBinary() else { return }
         if situation.severity == .critical {
             // Without root sshd -t also fails, for want of host keys, which would pass for the wrong reason.
             guard TestEnvironment.require(TestEnvironment.isRoot, "sshd -t reads the host keys only as root") else {
@@ -168,6 +166,57 @@ struct StatusCommandTests {
         let quiet = try workspace.run("status", ["--fresh", "--quiet"])
         #expect(quiet.status == situation.severity.exitCode)
         #expect(quiet.stdout.isEmpty && quiet.stderr.isEmpty, "--quiet printed: \(quiet.stdout)\(quiet.stderr)")
+    }
+
+    @Test("a wave from 25 addresses: the text lists 10 of them and counts the rest; --all and --json list all")
+    func manyFindingsAreCounted() throws {
+        guard TestEnvironment.requireAuditorBinary() else { return }
+        let workspace = try AuditorWorkspace(enabled: [.authFailureBurst])
+        defer { workspace.remove() }
+        let addresses = (1...25).map { "203.0.113.\($0)" }
+        try addresses.map { Self.failedLogins(12, from: $0) }.joined()
+            .write(toFile: workspace.authLog, atomically: true, encoding: .utf8)
+
+        let text = try workspace.run("status", ["--fresh"])
+        #expect(text.status == Severity.warning.exitCode, "\(text.stdout)\(text.stderr)")
+        let listed = addresses.filter { text.stdout.contains("from \($0) ") }
+        #expect(listed.count == StatusText.defaultFindingLimit, "\(text.stdout)")
+        #expect(text.stdout.contains("... and 15 more (--all lists every one)"), "\(text.stdout)")
+
+        let all = try workspace.run("status", ["--fresh", "--all"])
+        #expect(addresses.allSatisfy { all.stdout.contains("from \($0) ") }, "\(all.stdout)")
+        #expect(!all.stdout.contains("more (--all"))
+        let json = try StatusDocument.decode(Array(try workspace.run("status", ["--fresh", "--json"]).stdout.utf8))
+        #expect(json.checks.first?.findings.count == 25)
+    }
+
+    @Test("within one check the text lists the worst findings first, keeping the check's order among equals")
+    func worstFindingsFirst() {
+        let finding = { (severity: Severity, subject: String) in
+            Finding(check: .keyPermissions, severity: severity, summary: "\(severity) \(subject)", subject: subject)
+        }
+        let report = HealthReport(results: [
+            CheckResult(
+                check: .keyPermissions,
+                findings: [
+                    finding(.warning, "a"), finding(.critical, "b"), finding(.warning, "c"), finding(.critical, "d"),
+                ]
+            )
+        ])
+        let document = StatusDocument(
+            report: report,
+            time: .seconds(1),
+            pid: 1,
+            pollInterval: .seconds(30),
+            unit: "ssh.service",
+            logSource: "journal",
+            problems: []
+        )
+        let lines = StatusText.render(document, origin: "test", findingLimit: 3).split(separator: "\n")
+        // The check's lines: after the headline (which names the worst finding too) and the origin line.
+        let listed = lines.dropFirst(2).compactMap { line in ["a", "b", "c", "d"].first { line.hasSuffix(" \($0)") } }
+        #expect(listed == ["b", "d", "a"], "\(lines)")
+        #expect(lines.contains { $0.hasSuffix("... and 1 more (--all lists every one)") })
     }
 
     // MARK: - Helpers

@@ -126,6 +126,33 @@ extension SandboxedTests {
             #expect(try !reader.moveToNextEntry())
         }
 
+        @Test("reads backwards from the end, newest matching entry first, to the start; knows it has files")
+        func readsBackwards() throws {
+            guard let sandbox = try bootSandboxForTest() else { return }
+            defer { try? sandbox.powerOff() }
+            let tag = "backwards-\(UInt32.random(in: 0...UInt32.max))"
+            try Self.log(sandbox, tag: tag, ["one", "two", "three"])
+            // Written after: the newest entry of the journal is not one of the matched ones.
+            try Self.log(sandbox, tag: tag + "-other", ["unrelated"])
+
+            let reader = try JournalReader(source: .osRoot(sandbox.root))
+            #expect(try reader.hasFiles())
+            try reader.setMatches(anyOf: ["SYSLOG_IDENTIFIER=\(tag)"])
+            try reader.seekToEnd()
+            var messages: [String] = []
+            while let entry = try reader.previous() { messages.append(entry.message) }
+            #expect(messages == ["three", "two", "one"])
+
+            // Opening an empty directory succeeds; it has no files, which is how an unreadable journal shows.
+            let empty = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
+            try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
+            defer { try? FileManager.default.removeItem(atPath: empty) }
+            let none = try JournalReader(source: .directory(empty))
+            #expect(try !none.hasFiles())
+            try none.seekToEnd()
+            #expect(try none.previous() == nil)
+        }
+
         @Test("waits for a new entry and reads it; times out when nothing comes")
         func waitsForNewEntries() throws {
             guard let sandbox = try bootSandboxForTest() else { return }

@@ -27,6 +27,16 @@ public enum TestEnvironment {
         return repositoryRoot.appendingPathComponent(".build/debug/sshd-auditor").path
     }
 
+    /// ``require(_:_:sourceLocation:)`` for the tests that run the `sshd-auditor` executable: ``auditorBinary``
+    /// must be built.
+    public static func requireAuditorBinary(sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+        require(
+            FileManager.default.isExecutableFile(atPath: auditorBinary),
+            "no sshd-auditor binary at \(auditorBinary); build it first",
+            sourceLocation: sourceLocation
+        )
+    }
+
     /// Returns `true` when `condition` holds. Otherwise records a failure in CI (these tests must run there),
     /// or prints why the test is skipped on a developer's machine, and returns `false`.
     public static func require(

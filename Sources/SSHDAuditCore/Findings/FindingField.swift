@@ -18,6 +18,12 @@ public enum FindingField {
     public static let previousState = "SSHD_AUDITOR_PREVIOUS_STATE"
     /// How many comebacks were held back by the re-raise interval before this raise.
     public static let suppressedRaises = "SSHD_AUDITOR_SUPPRESSED_RAISES"
+    /// The identity of the saved alert state the entry belongs to (32 hex digits, chosen when the daemon starts
+    /// without one): with ``stateGeneration``, how a restarted daemon finds the entries its saved state is
+    /// missing (``AlertJournalMark``).
+    public static let stateID = "SSHD_AUDITOR_STATE_ID"
+    /// The number of the entry's transition within ``stateID``: 1, 2, 3, ... in the order they were written.
+    public static let stateGeneration = "SSHD_AUDITOR_STATE_GENERATION"
 
     // MARK: - Facts, set by the checks
 

@@ -12,10 +12,5 @@ public struct SSHDListenAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `0.0.0.0:22` or `[::]:22`.
-    public var description: String {
-        switch self.address.family {
-        case .ipv4: "\(self.address):\(self.port)"
-        case .ipv6: "[\(self.address)]:\(self.port)"
-        }
-    }
+    public var description: String { self.address.endpointDescription(port: self.port) }
 }

@@ -18,12 +18,7 @@ public struct TCPEndpoint: Sendable, Hashable, Comparable, CustomStringConvertib
     /// `IPV6_V6ONLY`) as `*:22`, but `/proc/net/tcp6` does not say whether a socket is v6-only, so the
     /// IPv6 wildcard is always `[::]:22` here. sshd sets `IPV6_V6ONLY` on its IPv6 listeners, where
     /// `ss` prints `[::]:22` too.
-    public var description: String {
-        switch self.address.family {
-        case .ipv4: "\(self.address):\(self.port)"
-        case .ipv6: "[\(self.address)]:\(self.port)"
-        }
-    }
+    public var description: String { self.address.endpointDescription(port: self.port) }
 
     /// Sorts by port first, then by address, so that every listener on one port lines up.
     public static func < (lhs: TCPEndpoint, rhs: TCPEndpoint) -> Bool {

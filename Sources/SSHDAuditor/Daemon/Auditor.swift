@@ -53,6 +53,9 @@ public actor Auditor {
     /// Log stamps to instants, without a time zone lookup per line.
     private var stamps = LogStampResolver()
     private var alerts: AlertState
+    /// The last alert entry ``alerts`` includes, saved with it and carried by every entry (``AlertJournalMark``);
+    /// `nil` when the state is not persisted.
+    private var journalMark: AlertJournalMark?
     /// The last `sshd -t` verdict, reused while nothing it reads has changed.
     private var configTestMemo: SnapshotCollector.ConfigTestMemo?
     /// The last cycle's listening sockets, whose owners the next cycle reuses while they still hold.
@@ -92,7 +95,14 @@ public actor Auditor {
         self.window = LogWindow(configuration: configuration)
         self.alerts = AlertState(reraiseInterval: configuration.reraiseInterval)
         if sinks.persistState {
-            self.alerts = Self.loadAlertState(configuration: configuration, logger: logger)
+            // Before the first cycle: the entries a kill left unsaved are applied, so none is written twice.
+            let loaded = AlertStateLoader.load(
+                configuration: configuration,
+                journal: sinks.journal == nil ? nil : .system,
+                logger: logger
+            )
+            self.alerts = loaded.state
+            self.journalMark = loaded.mark
         }
     }
 
@@ -384,7 +394,8 @@ public actor Auditor {
     ) {
         if let journal = self.sinks.journal {
             for transition in transitions {
-                let fields = transition.journalFields.compactMap { field in
+                let identity = self.journalMark?.advance() ?? []
+                let fields = (transition.journalFields + identity).compactMap { field in
                     JournalField(field.name).map { ($0, field.value) }
                 }
                 do {
@@ -428,36 +439,12 @@ public actor Auditor {
     }
 
     private func saveAlertState() {
-        let path = self.configuration.stateDirectory + "/" + Self.alertStateFileName
-        do {
-            try StateFile(path: path).write { output in try self.alerts.serialize(to: output) }
-        } catch {
-            self.logger.error("cannot save alert state", metadata: ["path": "\(path)", "error": "\(error)"])
-        }
-    }
-
-    private static func loadAlertState(configuration: AuditorConfiguration, logger: Logger) -> AlertState {
-        let path = configuration.stateDirectory + "/" + Self.alertStateFileName
-        let empty = AlertState(reraiseInterval: configuration.reraiseInterval)
-        let bytes: [UInt8]?
-        do {
-            bytes = try StateFile(path: path).read()
-        } catch {
-            logger.warning(
-                "cannot read alert state; starting empty",
-                metadata: ["path": "\(path)", "error": "\(error)"]
-            )
-            return empty
-        }
-        guard let bytes else { return empty }
-        let parsed = AlertState.parse(
-            String(decoding: bytes, as: UTF8.self),
-            reraiseInterval: configuration.reraiseInterval,
-            file: path
+        guard let mark = self.journalMark else { return }
+        AlertStateLoader.save(
+            self.alerts,
+            mark: mark,
+            path: AlertStateLoader.path(self.configuration),
+            logger: self.logger
         )
-        for diagnostic in parsed.diagnostics {
-            logger.warning("\(diagnostic)")
-        }
-        return parsed.value
     }
 }

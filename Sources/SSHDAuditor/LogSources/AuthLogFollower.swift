@@ -89,6 +89,9 @@ public final class AuthLogFollower: SSHDLogEventSource {
     /// inotify on the file and its directory, set up by the first ``readiness()``.
     private var changes: LogFileWatch?
 
+    /// The bytes per read unless the caller gives another size: 256 KiB.
+    public static let defaultReadSize = 256 << 10
+
     /// - Parameters:
     ///   - path: the log file, for example `/var/log/auth.log`.
     ///   - stateFilePath: where to persist the position (`nil`: memory only, a restart starts afresh).
@@ -100,7 +103,7 @@ public final class AuthLogFollower: SSHDLogEventSource {
         stateFilePath: String?,
         startPosition: LogStartPosition = .end,
         classicYear: SSHDLogParser.ClassicYear,
-        readSize: Int = 256 << 10
+        readSize: Int = AuthLogFollower.defaultReadSize
     ) {
         self.path = path
         self.stateFilePath = stateFilePath

@@ -48,17 +48,8 @@ public struct LogFileReader: Sendable {
         }
     }
 
-    /// Calls `body` with each line read from `descriptor` until end of file; the caller keeps ownership.
-    @discardableResult
-    public func forEachLine(
-        in descriptor: FileDescriptor,
-        _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
-    ) throws -> Int {
-        var truncated = 0
-        return try self.forEachLine(in: descriptor, truncatedLines: &truncated, body)
-    }
-
-    /// Like ``forEachLine(in:_:)``, and adds to `truncatedLines` the lines cut to ``maximumLineLength``.
+    /// Calls `body` with each line read from `descriptor` until end of file (the caller keeps ownership), adds to
+    /// `truncatedLines` the lines cut to ``maximumLineLength``, and returns how many lines there were.
     @discardableResult
     public func forEachLine(
         in descriptor: FileDescriptor,

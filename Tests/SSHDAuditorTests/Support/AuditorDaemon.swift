@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SSHDAuditCore
 import TestSupport
 
 /// `sshd-auditor run` as a child process of the test, outside systemd: no `NOTIFY_SOCKET`, no
@@ -128,5 +129,24 @@ final class AuditorDaemon {
             waitpid(self.pid, &status, 0)
             self.waitStatus = status
         }
+    }
+}
+
+extension AuditorDaemon {
+    /// Runs `body` with a daemon started on a fresh workspace that enables the auth-failure-burst check only,
+    /// `PollInterval` set to `pollInterval` (a time span such as "1s" or "1h"); afterwards stops the daemon and
+    /// removes the workspace, however `body` ends.
+    static func withWorkspace<Result>(
+        pollInterval: String,
+        _ body: (AuditorWorkspace, AuditorDaemon) async throws -> Result
+    ) async throws -> Result {
+        let workspace = try AuditorWorkspace(
+            enabled: [.authFailureBurst],
+            settings: ["[Daemon]", "PollInterval=\(pollInterval)"]
+        )
+        defer { workspace.remove() }
+        let daemon = try AuditorDaemon(workspace: workspace)
+        defer { daemon.stop() }
+        return try await body(workspace, daemon)
     }
 }

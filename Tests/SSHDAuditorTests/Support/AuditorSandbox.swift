@@ -123,7 +123,13 @@ final class AuditorSandbox: Sendable {
     func shellChecked(_ script: String, timeout: Duration = .seconds(30)) throws -> String {
         let result = try self.shell(script, timeout: timeout)
         guard result.status == 0 else {
-            throw SandboxError(description: "`\(script)` exited \(result.status): \(result.stdout)\(result.stderr)")
+            // The sandbox's journal goes with it at power-off: a failed `systemctl start` seen in CI can only be
+            // explained by what systemd logged just before, so that travels with the error.
+            let journal = (try? self.shell("journalctl --no-pager -q -n 40 -o short-monotonic"))?.stdout ?? ""
+            throw SandboxError(
+                description: "`\(script)` exited \(result.status): \(result.stdout)\(result.stderr)\n"
+                    + "the sandbox's journal just before:\n\(journal)"
+            )
         }
         return result.stdout
     }
