@@ -7,7 +7,16 @@ struct StateFile: Sendable {
     /// Where the state lives.
     let path: String
 
-    /// The file's bytes, or `nil` when it does not exist. Files larger than 64 KiB are not state files.
+    /// The largest state file read. The largest the daemon writes is the alert state under a flood from
+    /// ``LogWindow/maximumSources`` addresses, one record of a few hundred bytes each (about 1.3 MB); 16 MiB leaves
+    /// room for longer records and still refuses a stray file before it costs memory.
+    static let maximumSize = 16 << 20
+
+    /// The file's bytes, whole, or `nil` when it does not exist.
+    ///
+    /// - Throws: ``LogSourceError`` when it cannot be read, or with `EFBIG` when it is larger than
+    ///   ``maximumSize``: a state file cut short would lose state silently (once, a 64 KiB cap dropped all but
+    ///   217 of a flood's 2,000 alerts at a restart).
     func read() throws -> [UInt8]? {
         let descriptor: FileDescriptor
         do {
@@ -18,17 +27,21 @@ struct StateFile: Sendable {
             throw LogSourceError(operation: "open", path: self.path, errno: errno)
         }
         return try descriptor.closeAfter {
-            let capacity = 1 << 16
-            var bytes = [UInt8](repeating: 0, count: capacity)
-            var count = 0
-            while count < capacity {
-                let got = try bytes.withUnsafeMutableBytes { buffer in
-                    try descriptor.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[count...]))
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let got: Int
+                do {
+                    got = try chunk.withUnsafeMutableBytes { try descriptor.read(into: $0) }
+                } catch let errno as Errno {
+                    throw LogSourceError(operation: "read", path: self.path, errno: errno)
                 }
-                if got == 0 { break }
-                count += got
+                if got == 0 { return bytes }
+                guard bytes.count + got <= Self.maximumSize else {
+                    throw LogSourceError(operation: "read", path: self.path, errno: .fileTooLarge)
+                }
+                bytes += chunk[..<got]
             }
-            return Array(bytes[..<count])
         }
     }
 
