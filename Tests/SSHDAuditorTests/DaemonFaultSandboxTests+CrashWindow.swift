@@ -57,14 +57,7 @@ extension DaemonFaultSandboxTests {
             _ = try? world.restoreSSHD()
         }
         _ = try await DaemonSandboxTests.settledStatus(world, expecting: DaemonSandboxTests.healthy)
-        let beforeStop = AuditorSandbox.realtimeMicroseconds()
-        try world.shellChecked("systemctl stop ssh.service")
-        let raised = try await world.waitForAlert(.sshdDown, "raised", since: beforeStop)
-        let generation = try #require(raised["SSHD_AUDITOR_STATE_GENERATION"])
-        try await Self.waitUntil("the raise is saved") {
-            AlertJournalMark.split(stateFile: try Self.savedState(world)).mark?.generation.description == generation
-        }
-        let unsaved = try Self.savedState(world)
+        let (beforeStop, _, unsaved) = try await Self.stopSSHDUntilRaiseSaved(world)
 
         let beforeStart = AuditorSandbox.realtimeMicroseconds()
         try world.shellChecked("systemctl start ssh.service")
@@ -89,14 +82,7 @@ extension DaemonFaultSandboxTests {
             _ = try? world.restoreSSHD()
         }
         _ = try await DaemonSandboxTests.settledStatus(world, expecting: DaemonSandboxTests.healthy)
-        let beforeStop = AuditorSandbox.realtimeMicroseconds()
-        try world.shellChecked("systemctl stop ssh.service")
-        let raised = try await world.waitForAlert(.sshdDown, "raised", since: beforeStop)
-        let generation = try #require(raised["SSHD_AUDITOR_STATE_GENERATION"])
-        try await Self.waitUntil("the raise is saved") {
-            AlertJournalMark.split(stateFile: try Self.savedState(world)).mark?.generation.description == generation
-        }
-        let saved = try Self.savedState(world)
+        let (beforeStop, generation, saved) = try await Self.stopSSHDUntilRaiseSaved(world)
 
         let restart = try await Self.restart(world, withStateFile: saved)
         try await Task.sleep(for: .seconds(6))
@@ -135,6 +121,21 @@ extension DaemonFaultSandboxTests {
     }
 
     // MARK: - Helpers
+
+    /// Stops ssh.service and waits until the daemon has written sshd-down raised and saved its state with it;
+    /// returns when ssh was stopped (µs), the entry's SSHD_AUDITOR_STATE_GENERATION and the saved state file.
+    static func stopSSHDUntilRaiseSaved(
+        _ world: AuditorSandbox
+    ) async throws -> (beforeStop: UInt64, generation: String, state: String) {
+        let beforeStop = AuditorSandbox.realtimeMicroseconds()
+        try world.shellChecked("systemctl stop ssh.service")
+        let raised = try await world.waitForAlert(.sshdDown, "raised", since: beforeStop)
+        let generation = try #require(raised["SSHD_AUDITOR_STATE_GENERATION"])
+        try await Self.waitUntil("the raise is saved") {
+            AlertJournalMark.split(stateFile: try Self.savedState(world)).mark?.generation.description == generation
+        }
+        return (beforeStop, generation, try Self.savedState(world))
+    }
 
     /// The state file as the daemon saved it.
     static func savedState(_ world: AuditorSandbox) throws -> String {
