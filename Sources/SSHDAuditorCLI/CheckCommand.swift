@@ -73,12 +73,7 @@ struct CheckCommand: AsyncParsableCommand {
             logSource: await auditor.logSourceName,
             problems: problems
         )
-        let limit = self.all ? nil : StatusText.defaultFindingLimit
-        if self.json {
-            print(try document.encoded(), terminator: "")
-        } else {
-            print(StatusText.render(document, origin: "checked now", findingLimit: limit), terminator: "")
-        }
+        try document.print(json: self.json, allFindings: self.all, origin: "checked now")
         throw ExitCode(document.overallSeverity.exitCode)
     }
 }

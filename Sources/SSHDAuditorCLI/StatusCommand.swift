@@ -39,12 +39,7 @@ struct StatusCommand: AsyncParsableCommand {
         let configuration = try self.options.load()
         let (document, origin) = await Self.currentStatus(configuration: configuration, forceFresh: self.fresh)
         if !self.quiet {
-            let limit = self.all ? nil : StatusText.defaultFindingLimit
-            if self.json {
-                print(try document.encoded(), terminator: "")
-            } else {
-                print(StatusText.render(document, origin: origin, findingLimit: limit), terminator: "")
-            }
+            try document.print(json: self.json, allFindings: self.all, origin: origin)
         }
         throw ExitCode(document.overallSeverity.exitCode)
     }
